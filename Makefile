@@ -1,0 +1,36 @@
+# Set-up and everyday commands. `make compare` runs the main job, `make test` the tests;
+# both create the virtual environment in .venv on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Development and CI pin the CPU build of torch; where a local wheel folder exists, use it.
+TORCH_PIN ?= torch==2.13.0
+FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels)
+PYTEST_ARGS ?=
+# In this project the IMDB archive lies in ../shared/datasets.
+ifneq ($(wildcard ../shared/datasets/aclImdb_v1.tar.gz),)
+export SKLSTM_DATA ?= $(abspath ../shared/datasets)
+endif
+
+.PHONY: setup test test-fast compare clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(FIND_LINKS) "$(TORCH_PIN)"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(FIND_LINKS) -e ".[dev]" "$(TORCH_PIN)"
+	touch $@
+
+setup: $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+compare: $(STAMP)
+	$(BIN)/sklstm compare --dataset imdb $(ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -1,0 +1,13 @@
+"""sklstm: LSTM text classifiers that behave like scikit-learn estimators.
+
+The two building blocks are :class:`TextTokenizer` (raw texts to a padded
+matrix of integer ids, on Hugging Face ``tokenizers``) and
+:class:`LSTMClassifier` (a skorch-wrapped PyTorch LSTM over those ids).
+"""
+
+from .classifier import LSTMClassifier
+from .tokenizer import TextTokenizer
+
+__version__ = "0.1.0"
+
+__all__ = ["LSTMClassifier", "TextTokenizer", "__version__"]

@@ -1,0 +1,160 @@
+"""PyTorch modules behind :class:`~sklstm.LSTMClassifier`.
+
+:class:`LSTMTextModule` maps a right-padded batch of token ids to class
+logits: embedding, a stack of (bidirectional) LSTM layers, pooling over
+time, dropout and a linear layer.
+
+Padding never reaches a result. The forward direction reads padding only
+after a row's last token, where its outputs are masked out. The backward
+direction runs over each row reversed *within its own length*, so that it,
+too, starts on the row's last real token and meets padding only at the end.
+This gives the exact results of ``PackedSequence`` without packing, whose
+backward pass is very slow on the CPU for long sequences.
+"""
+
+import torch
+from torch import nn
+
+__all__ = ["LSTMTextModule", "POOLING_OPTIONS"]
+
+POOLING_OPTIONS = ("last", "max", "mean", "attention")
+
+
+def _reverse_index(lengths, n_steps):
+    """Index that reverses each row's first ``length`` steps, leaving padding.
+
+    Reversing twice is the identity, so the same index maps the outputs of the
+    backward direction back to the original order.
+    """
+    steps = torch.arange(n_steps, device=lengths.device).unsqueeze(0)
+    lengths = lengths.unsqueeze(1)
+    return torch.where(steps < lengths, lengths - 1 - steps, steps)
+
+
+def _gather_steps(h, index):
+    """``h[b, index[b, t]]`` for a (batch, steps, features) tensor."""
+    return h.gather(1, index.unsqueeze(-1).expand(-1, -1, h.shape[-1]))
+
+
+class LSTMTextModule(nn.Module):
+    """Embedding, LSTM stack, pooling and linear output over padded ids.
+
+    Parameters
+    ----------
+    num_embeddings : int
+        Vocabulary size, padding and unknown included. Ids at or beyond it
+        are read as ``unknown_idx``.
+    num_classes : int
+        Number of output logits.
+    embedding_dim : int, default=128
+        Width of the word vectors.
+    hidden_size : int, default=128
+        Width of each LSTM direction.
+    num_layers : int, default=1
+        Number of stacked LSTM layers.
+    bidirectional : bool, default=True
+        Whether each layer also reads the text backwards.
+    dropout : float, default=0.0
+        Dropout between LSTM layers and before the output layer.
+    embedding_dropout : float, default=0.0
+        Dropout on the word vectors.
+    pooling : {'last', 'max', 'mean', 'attention'}, default='max'
+        How the per-step outputs become one vector per text: the final states
+        of both directions, the maximum or mean over the real steps, or a
+        learned attention-weighted mean.
+    padding_idx : int, default=0
+        Id of padding; its vector is zero and never trained.
+    unknown_idx : int, default=1
+        Id that replaces ids outside the vocabulary.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklstm.modules import LSTMTextModule
+    >>> _ = torch.manual_seed(0)
+    >>> module = LSTMTextModule(num_embeddings=10, num_classes=2, embedding_dim=4,
+    ...                         hidden_size=3)
+    >>> module(torch.tensor([[2, 3, 4], [5, 0, 0]])).shape
+    torch.Size([2, 2])
+    """
+
+    def __init__(self, *, num_embeddings, num_classes, embedding_dim=128,
+                 hidden_size=128, num_layers=1, bidirectional=True, dropout=0.0,
+                 embedding_dropout=0.0, pooling="max", padding_idx=0, unknown_idx=1):
+        super().__init__()
+        if pooling not in POOLING_OPTIONS:
+            raise ValueError(f"pooling must be one of {POOLING_OPTIONS}, got {pooling!r}")
+        self.num_embeddings = num_embeddings
+        self.bidirectional = bidirectional
+        self.pooling = pooling
+        self.padding_idx = padding_idx
+        self.unknown_idx = unknown_idx
+        self.hidden_size = hidden_size
+
+        self.embedding = nn.Embedding(num_embeddings, embedding_dim, padding_idx=padding_idx)
+        self.embedding_dropout = nn.Dropout(embedding_dropout)
+        self.dropout = nn.Dropout(dropout)
+        if bidirectional:
+            # One unidirectional LSTM per direction and layer: the backward one
+            # reads rows reversed within their lengths (see module docstring).
+            self.forward_layers = nn.ModuleList()
+            self.backward_layers = nn.ModuleList()
+            input_size = embedding_dim
+            for _ in range(num_layers):
+                self.forward_layers.append(nn.LSTM(input_size, hidden_size, batch_first=True))
+                self.backward_layers.append(nn.LSTM(input_size, hidden_size, batch_first=True))
+                input_size = 2 * hidden_size
+        else:
+            self.lstm = nn.LSTM(embedding_dim, hidden_size, num_layers=num_layers,
+                                batch_first=True, dropout=dropout if num_layers > 1 else 0.0)
+        out_size = hidden_size * (2 if bidirectional else 1)
+        if pooling == "attention":
+            self.attention = nn.Sequential(
+                nn.Linear(out_size, out_size), nn.Tanh(), nn.Linear(out_size, 1, bias=False)
+            )
+        self.output = nn.Linear(out_size, num_classes)
+
+    def lengths(self, X):
+        """Length of each row: position of its last non-padding id plus one, at least 1."""
+        steps = torch.arange(1, X.shape[1] + 1, device=X.device)
+        return ((X != self.padding_idx) * steps).amax(dim=1).clamp_(min=1)
+
+    def encode(self, X, lengths):
+        """Per-step outputs of the LSTM stack, shape (batch, steps, out_size)."""
+        h = self.embedding_dropout(self.embedding(X))
+        if not self.bidirectional:
+            return self.lstm(h)[0]
+        reverse = _reverse_index(lengths, X.shape[1])
+        for i, (fwd, bwd) in enumerate(zip(self.forward_layers, self.backward_layers)):
+            if i:
+                h = self.dropout(h)
+            out_f = fwd(h)[0]
+            out_b = _gather_steps(bwd(_gather_steps(h, reverse))[0], reverse)
+            h = torch.cat([out_f, out_b], dim=-1)
+        return h
+
+    def pool(self, out, lengths):
+        """One vector per row from the outputs at its real steps."""
+        mask = torch.arange(out.shape[1], device=out.device).unsqueeze(0) < lengths.unsqueeze(1)
+        if self.pooling == "last":
+            last = out[torch.arange(out.shape[0], device=out.device), lengths - 1]
+            if not self.bidirectional:
+                return last
+            # The backward direction ends at the first step.
+            return torch.cat([last[:, :self.hidden_size], out[:, 0, self.hidden_size:]], dim=-1)
+        if self.pooling == "max":
+            return out.masked_fill(~mask.unsqueeze(-1), float("-inf")).amax(dim=1)
+        if self.pooling == "mean":
+            total = (out * mask.unsqueeze(-1)).sum(dim=1)
+            return total / lengths.unsqueeze(1).to(out.dtype)
+        scores = self.attention(out).squeeze(-1).masked_fill(~mask, float("-inf"))
+        weights = torch.softmax(scores, dim=1).unsqueeze(-1)
+        return (weights * out).sum(dim=1)
+
+    def forward(self, X):
+        """Class logits, shape (batch, num_classes), for a batch of ids."""
+        X = X.long()
+        X = X.masked_fill(X >= self.num_embeddings, self.unknown_idx)
+        lengths = self.lengths(X)
+        pooled = self.pool(self.encode(X, lengths), lengths)
+        return self.output(self.dropout(pooled))

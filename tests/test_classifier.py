@@ -1,0 +1,278 @@
+"""Tests for sklstm.LSTMClassifier on id matrices (no tokenizer involved)."""
+
+import io
+import pickle
+
+import joblib
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.estimator_checks import parametrize_with_checks
+from skorch.callbacks import Callback
+
+from sklstm import LSTMClassifier
+
+SMALL = dict(embedding_dim=8, hidden_size=8, device="cpu", random_state=0)
+# Trains on all data for a fixed number of epochs: quick and predictable.
+FIXED = dict(SMALL, early_stopping=False, validation_fraction=None, max_epochs=15, lr=1e-2)
+
+WIDTH_VARIES = ("id matrices are padded to each call's longest text, so their width "
+                "legitimately differs between fit and predict")
+
+
+def _expected_failures(estimator):
+    return {
+        "check_n_features_in_after_fitting": WIDTH_VARIES,
+        "check_classifiers_train": WIDTH_VARIES + " (its accuracy part is covered by "
+                                   "test_learns_signal_tokens)",
+        "check_class_weight_classifiers": "this check feeds standardized continuous "
+                                          "features whatever the input tags say; token ids "
+                                          "are whole numbers (class_weight: "
+                                          "test_class_weight_reaches_the_loss)",
+    }
+
+
+@parametrize_with_checks([LSTMClassifier(**dict(FIXED, max_epochs=30))],
+                         expected_failed_checks=_expected_failures)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+def signal_data(n=300, n_classes=2, seed=0, width=20):
+    """Random token rows of random length; one class-specific token in each."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, n_classes, n)
+    X = np.zeros((n, width), dtype=np.int32)
+    for i in range(n):
+        length = rng.integers(2, width + 1)
+        X[i, :length] = rng.integers(2, 40, length)
+        X[i, rng.integers(0, length)] = 40 + y[i]
+    return X, y
+
+
+def test_learns_signal_tokens():
+    X, y = signal_data()
+    clf = LSTMClassifier(**FIXED).fit(X[:200], y[:200])
+    assert clf.score(X[200:], y[200:]) > 0.9
+
+
+@pytest.mark.parametrize("labels", [
+    np.array(["neg", "pos"]), np.array([3, 7]), np.array([False, True]),
+    np.array(["a", "b", "c"]),
+])
+def test_labels_come_back_as_given(labels):
+    X, codes = signal_data(n=240, n_classes=len(labels))
+    y = labels[codes]
+    clf = LSTMClassifier(**FIXED).fit(X, y)
+    np.testing.assert_array_equal(clf.classes_, np.sort(labels))
+    pred = clf.predict(X)
+    assert pred.dtype == y.dtype and set(pred) <= set(labels)
+    proba = clf.predict_proba(X)
+    assert proba.shape == (240, len(labels))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-12)
+    np.testing.assert_array_equal(pred, clf.classes_[proba.argmax(axis=1)])
+    assert clf.score(X, y) > 0.8
+
+
+def test_predict_proba_order_follows_input_not_length_sorting():
+    X, y = signal_data(n=120)
+    clf = LSTMClassifier(**FIXED).fit(X, y)
+    proba = clf.predict_proba(X)
+    for i in (0, 17, 119):
+        np.testing.assert_allclose(clf.predict_proba(X[i:i + 1]), proba[i:i + 1], atol=1e-6)
+
+
+def test_same_random_state_same_model_and_other_seed_differs():
+    X, y = signal_data(n=150)
+    p1 = LSTMClassifier(**dict(SMALL, max_epochs=3)).fit(X, y).predict_proba(X)
+    p2 = LSTMClassifier(**dict(SMALL, max_epochs=3)).fit(X, y).predict_proba(X)
+    p3 = LSTMClassifier(**dict(SMALL, max_epochs=3, random_state=1)).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(p1, p2)
+    assert not np.allclose(p1, p3)
+
+
+def test_fit_leaves_global_torch_rng_alone():
+    X, y = signal_data(n=60)
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    LSTMClassifier(**dict(SMALL, max_epochs=1)).fit(X, y)
+    torch.testing.assert_close(torch.rand(3), expected)
+
+
+def test_early_stopping_restores_best_weights():
+    X, y = signal_data(n=200)
+    y = np.random.default_rng(0).permutation(y)  # pure noise: validation loss soon rises
+    clf = LSTMClassifier(**dict(SMALL, lr=3e-2, max_epochs=40, patience=2)).fit(X, y)
+    stopper = dict(clf.net_.callbacks_)["early_stopping"]
+    assert clf.n_iter_ < 40
+    losses = np.array(clf.history_[:, "valid_loss"])
+    # skorch counts an improvement only beyond a relative threshold of 1e-4.
+    assert losses[stopper.best_epoch_ - 1] <= losses.min() * (1 + 1e-4)
+    assert clf.n_iter_ == stopper.best_epoch_ + 2
+    for name, value in clf.module_.state_dict().items():
+        torch.testing.assert_close(value, stopper.best_model_weights_[name])
+
+
+def test_without_validation_trains_all_epochs():
+    X, y = signal_data(n=80)
+    clf = LSTMClassifier(**dict(FIXED, max_epochs=4)).fit(X, y)
+    assert clf.n_iter_ == 4
+    assert "valid_loss" not in clf.history_[-1]
+    assert "early_stopping" not in dict(clf.net_.callbacks_)
+
+
+def test_validation_split_is_stratified_and_held_out():
+    X, y = signal_data(n=200)
+    clf = LSTMClassifier(**dict(SMALL, max_epochs=1, validation_fraction=0.25)).fit(X, y)
+    batches = clf.history_[-1, "batches"]
+    n_train = sum(b["train_batch_size"] for b in batches if "train_batch_size" in b)
+    n_valid = sum(b["valid_batch_size"] for b in batches if "valid_batch_size" in b)
+    assert (n_train, n_valid) == (150, 50)
+
+
+def test_early_stopping_needs_validation():
+    X, y = signal_data(n=40)
+    with pytest.raises(ValueError, match="validation_fraction"):
+        LSTMClassifier(**dict(SMALL, validation_fraction=None)).fit(X, y)
+
+
+@pytest.mark.parametrize("class_weight", ["balanced", {0: 1.0, 1: 3.0}])
+def test_class_weight_reaches_the_loss(class_weight):
+    X, y = signal_data(n=100)
+    y[:80] = 0
+    clf = LSTMClassifier(**dict(FIXED, max_epochs=1, class_weight=class_weight)).fit(X, y)
+    weight = clf.net_.criterion_.weight.numpy()
+    if class_weight == "balanced":
+        counts = np.bincount(y)
+        np.testing.assert_allclose(weight, len(y) / (2 * counts), rtol=1e-6)
+    else:
+        np.testing.assert_allclose(weight, [1.0, 3.0])
+
+
+def test_device_resolution():
+    X, y = signal_data(n=40)
+    clf = LSTMClassifier(**dict(FIXED, max_epochs=1, device="auto")).fit(X, y)
+    assert clf.device_ == ("cuda" if torch.cuda.is_available() else "cpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="CUDA is not available"):
+            LSTMClassifier(**dict(FIXED, device="cuda")).fit(X, y)
+
+
+def test_ids_beyond_vocabulary_and_padding_rows_at_predict():
+    X, y = signal_data(n=80)
+    clf = LSTMClassifier(**dict(FIXED, max_epochs=2)).fit(X, y)
+    assert clf.n_vocab_ == X.max() + 1
+    X_new = np.array([[5, 10_000, 7], [0, 0, 0], [2**31 - 1, 0, 0]], dtype=np.int64)
+    proba = clf.predict_proba(X_new)
+    assert np.isfinite(proba).all()
+    unknown = np.array([[5, 1, 7]])
+    np.testing.assert_allclose(proba[:1], clf.predict_proba(unknown), atol=1e-6)
+    # Wider and narrower matrices than in fit are fine.
+    assert clf.predict(np.zeros((2, 50), dtype=int)).shape == (2,)
+    assert clf.predict(X[:, :3]).shape == (80,)
+
+
+def test_whole_number_floats_accepted():
+    X, y = signal_data(n=60)
+    clf = LSTMClassifier(**dict(FIXED, max_epochs=2)).fit(X.astype(float), y)
+    np.testing.assert_allclose(clf.predict_proba(X.astype(float)), clf.predict_proba(X))
+
+
+@pytest.mark.parametrize("X, error, match", [
+    (["a text", "another"], ValueError, "not raw texts"),
+    ("a text", ValueError, "not raw texts"),
+    (np.array([["a", "b"], ["c", "d"]]), ValueError, "TextTokenizer"),
+    (np.array([[1.0, 2.5], [3.0, 0.0]]), ValueError, r"X\[0, 1\] is .*2\.5"),
+    (np.array([[1, 2], [3, -4]]), ValueError, r"X\[1, 1\] is -4"),
+    (np.array([[1.0, np.nan], [3.0, 0.0]]), ValueError, "NaN"),
+    (np.array([[1, {}], [3, 0]], dtype=object), TypeError, r"X\[0, 1\] is dict"),
+])
+def test_bad_id_matrices(X, error, match):
+    with pytest.raises(error, match=match):
+        LSTMClassifier(**FIXED).fit(X, [0, 1] if len(X) == 2 else [0])
+
+
+@pytest.mark.parametrize("y, match", [
+    ([0, 0, 0, 0], "one class"),
+    ([0.0, np.nan, 1.0, 0.0], r"missing label .* index 1"),
+    (["a", None, "b", "a"], r"missing label .* index 1"),
+    ([0.5, 1.5, 2.5, 0.1], "continuous"),
+    ([0, 1, 0], "inconsistent numbers of samples"),
+    (["a", 1, "b", 2], "mixed types"),
+])
+def test_bad_labels(y, match):
+    X = np.array([[2, 3], [4, 0], [5, 6], [7, 0]])
+    with pytest.raises(ValueError, match=match):
+        LSTMClassifier(**FIXED).fit(X, y)
+
+
+def test_input_is_not_modified():
+    X, y = signal_data(n=60)
+    X[0, 3] = 999
+    X_copy, y_copy = X.copy(), y.copy()
+    clf = LSTMClassifier(**dict(FIXED, max_epochs=1)).fit(X, y)
+    clf.predict(X)
+    np.testing.assert_array_equal(X, X_copy)
+    np.testing.assert_array_equal(y, y_copy)
+
+
+def test_not_fitted():
+    with pytest.raises(NotFittedError):
+        LSTMClassifier().predict(np.array([[2, 3]]))
+
+
+def test_clone_and_params():
+    clf = LSTMClassifier(hidden_size=32, pooling="attention")
+    params = clf.get_params()
+    assert params["hidden_size"] == 32 and params["pooling"] == "attention"
+    twin = clone(clf.set_params(num_layers=2))
+    assert twin.get_params() == clf.get_params()
+    with pytest.raises(TypeError):
+        LSTMClassifier(64)  # keyword-only
+
+
+def test_invalid_parameter_reported_at_fit():
+    X, y = signal_data(n=40)
+    clf = LSTMClassifier(pooling="sum")  # constructing never validates
+    with pytest.raises(ValueError, match="pooling"):
+        clf.fit(X, y)
+
+
+@pytest.mark.parametrize("dump, load", [
+    (pickle.dumps, pickle.loads),
+    (lambda est: (lambda f: (joblib.dump(est, f), f.getvalue())[1])(io.BytesIO()),
+     lambda data: joblib.load(io.BytesIO(data))),
+])
+def test_pickle_round_trip(dump, load):
+    X, y = signal_data(n=80)
+    clf = LSTMClassifier(**dict(FIXED, max_epochs=2)).fit(X, np.where(y, "pos", "neg"))
+    restored = load(dump(clf))
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    np.testing.assert_array_equal(restored.classes_, clf.classes_)
+
+
+def test_verbose_prints_epoch_table(capsys):
+    X, y = signal_data(n=60)
+    LSTMClassifier(**dict(SMALL, max_epochs=2, verbose=1)).fit(X, y)
+    out = capsys.readouterr().out
+    assert "train_loss" in out and "valid_loss" in out
+    LSTMClassifier(**dict(SMALL, max_epochs=2, verbose=0)).fit(X, y)
+    assert capsys.readouterr().out == ""
+
+
+def test_user_callbacks_run():
+    class CountEpochs(Callback):
+        def initialize(self):
+            self.epochs = 0
+            return self
+
+        def on_epoch_end(self, net, **kwargs):
+            self.epochs += 1
+
+    X, y = signal_data(n=60)
+    counter = CountEpochs()
+    clf = LSTMClassifier(**dict(FIXED, max_epochs=3, callbacks=[("count", counter)])).fit(X, y)
+    assert dict(clf.net_.callbacks_)["count"].epochs == 3

@@ -1,0 +1,94 @@
+"""Tests for sklstm.modules: padding never changes a result."""
+
+import itertools
+
+import numpy as np
+import pytest
+import torch
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from sklstm.modules import POOLING_OPTIONS, LSTMTextModule
+
+
+def make_module(**kwargs):
+    torch.manual_seed(0)
+    params = dict(num_embeddings=50, num_classes=3, embedding_dim=8, hidden_size=6)
+    params.update(kwargs)
+    return LSTMTextModule(**params).eval()
+
+
+def ragged_batch(lengths, width=None, seed=0):
+    rng = np.random.default_rng(seed)
+    width = width or max(lengths)
+    X = np.zeros((len(lengths), width), dtype=np.int64)
+    for i, n in enumerate(lengths):
+        X[i, :n] = rng.integers(2, 50, n)
+    return torch.from_numpy(X)
+
+
+@pytest.mark.parametrize("pooling, bidirectional, num_layers",
+                         list(itertools.product(POOLING_OPTIONS, [True, False], [1, 2])))
+def test_padded_batch_equals_texts_one_at_a_time(pooling, bidirectional, num_layers):
+    module = make_module(pooling=pooling, bidirectional=bidirectional, num_layers=num_layers)
+    lengths = [7, 1, 4, 12, 3]
+    X = ragged_batch(lengths, width=15)  # extra padding columns beyond the longest row
+    with torch.no_grad():
+        batched = module(X)
+        single = torch.cat([module(X[i:i + 1, :n]) for i, n in enumerate(lengths)])
+    torch.testing.assert_close(batched, single, atol=1e-5, rtol=1e-5)
+
+
+def test_bidirectional_outputs_match_packed_sequence_reference():
+    module = make_module(num_layers=2)
+    reference = torch.nn.LSTM(8, 6, num_layers=2, bidirectional=True, batch_first=True)
+    with torch.no_grad():
+        for layer in range(2):
+            for suffix, lstm in (("", module.forward_layers[layer]),
+                                 ("_reverse", module.backward_layers[layer])):
+                for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+                    getattr(reference, f"{name}_l{layer}{suffix}").copy_(
+                        getattr(lstm, f"{name}_l0"))
+    lengths = torch.tensor([9, 2, 5, 1])
+    X = ragged_batch(lengths.tolist())
+    with torch.no_grad():
+        ours = module.encode(X, lengths)
+        packed = pack_padded_sequence(module.embedding(X), lengths, batch_first=True,
+                                      enforce_sorted=False)
+        expected, _ = pad_packed_sequence(reference(packed)[0], batch_first=True)
+    mask = torch.arange(9) < lengths.unsqueeze(1)
+    torch.testing.assert_close(ours[mask], expected[mask], atol=1e-6, rtol=1e-5)
+
+
+def test_ids_beyond_vocabulary_read_as_unknown():
+    module = make_module()
+    X = torch.tensor([[4, 1, 7]])
+    with torch.no_grad():
+        torch.testing.assert_close(module(torch.tensor([[4, 1000, 7]])), module(X))
+
+
+def test_rows_of_padding_give_finite_logits():
+    module = make_module(pooling="attention")
+    with torch.no_grad():
+        out = module(torch.zeros((3, 5), dtype=torch.long))
+    assert torch.isfinite(out).all()
+    torch.testing.assert_close(out[0], out[2])
+
+
+def test_padding_vector_stays_zero_and_untrained():
+    module = make_module().train()
+    module(ragged_batch([3, 2])).sum().backward()
+    assert torch.count_nonzero(module.embedding.weight[0]) == 0
+    assert torch.count_nonzero(module.embedding.weight.grad[0]) == 0
+    assert torch.count_nonzero(module.embedding.weight.grad[2:]) > 0
+
+
+def test_lengths_and_int32_input():
+    module = make_module()
+    X = torch.tensor([[3, 0, 4, 0], [0, 0, 0, 0]], dtype=torch.int32)
+    assert module.lengths(X).tolist() == [3, 1]
+    assert module(X).shape == (2, 3)
+
+
+def test_unknown_pooling_rejected():
+    with pytest.raises(ValueError, match="pooling"):
+        make_module(pooling="sum")
