@@ -186,6 +186,7 @@ def cmd_compare(args):
     if "lstm" in fitted:
         figures["training_curves.png"] = lambda path: plot_training_curves(
             fitted["lstm"], path=path)
+    out.mkdir(parents=True, exist_ok=True)
     for name, plot in figures.items():
         plot(out / name)
     report = {
