@@ -46,13 +46,6 @@ _CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
 # "_"), or a single other non-space character (punctuation, symbol, emoji).
 _WORD_PATTERN = rf"[{_CJK}]|[\w&&[^{_CJK}]]+|[^\w\s]"
 
-# ASCII punctuation that the pre-tokenizer always isolates; padding it with
-# spaces before splitting on whitespace changes no token but makes far fewer
-# distinct chunks ("movie," and "movie." both become "movie"). "_" is a word
-# character; "<", "=" and ">" are left out because Unicode composes them with a
-# following U+0338 (e.g. "<\u0338" is "\u226e").
-_PUNCT_PAD = str.maketrans({c: f" {c} " for c in "!\"#$%&'()*+,-./:;?@[\\]^`{|}~"})
-
 _BIG_VOCAB = 2**31 - 1  # "no cap" for the trainers
 _CHUNK_BATCH = 2048  # distinct chunks per encoded sequence
 
@@ -197,22 +190,27 @@ def _encode_direct(tokenizer, texts):
     return flat, lengths
 
 
-def _split_chunks(texts, strip_html):
+def _split_chunks(texts, *, strip_html, lowercase):
     """Whitespace-delimited chunks of the texts, each distinct one once.
 
     Returns ``(chunk_ids, chunks_per_text, distinct)``: the position in
     ``distinct`` of every chunk occurrence, text after text, and each text's
-    number of chunks.
+    number of chunks. HTML tags are removed from the whole texts first, since
+    a tag may hold spaces; with ``lowercase``, ASCII-only texts are lowercased
+    here already (exactly what the Rust normalizer does to them), so that
+    "The" and "the" are one chunk.
     """
     index = defaultdict()
     index.default_factory = index.__len__  # a new chunk gets the next position
     lookup = index.__getitem__
     sub = _HTML_TAG_RE.sub
-    pad = _PUNCT_PAD
-    if strip_html:
-        rows = [array("q", map(lookup, sub(" ", text).translate(pad).split())) for text in texts]
-    else:
-        rows = [array("q", map(lookup, text.translate(pad).split())) for text in texts]
+    rows = []
+    for text in texts:
+        if strip_html and "<" in text:
+            text = sub(" ", text)
+        if lowercase and text.isascii():
+            text = text.lower()
+        rows.append(array("q", map(lookup, text.split())))
     chunks_per_text = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
     chunk_ids = np.frombuffer(b"".join(rows), dtype=np.int64)
     return chunk_ids, chunks_per_text, list(index)
@@ -465,7 +463,8 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
 
     def _fit_word(self, texts):
         """Word vocabulary from exact counts; returns the training texts' ids."""
-        chunk_ids, chunks_per_text, distinct = _split_chunks(texts, self.strip_html)
+        chunk_ids, chunks_per_text, distinct = _split_chunks(
+            texts, strip_html=self.strip_html, lowercase=self.lowercase)
         model, trainer = self._model_and_trainer()
         # Every distinct token, once: the trainer sees each distinct chunk once.
         full = self._new_tokenizer(model, html=False)
@@ -613,7 +612,8 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         if self._chunk_tokenizer is None:
             flat, lengths = _encode_direct(self.tokenizer_, texts)
         else:
-            chunk_ids, chunks_per_text, distinct = _split_chunks(texts, self.strip_html)
+            chunk_ids, chunks_per_text, distinct = _split_chunks(
+            texts, strip_html=self.strip_html, lowercase=self.lowercase)
             chunk_flat, chunk_sizes = _encode_distinct(self._chunk_tokenizer, distinct)
             flat, lengths = _expand_chunks(chunk_ids, chunks_per_text, chunk_flat, chunk_sizes)
         return _ragged_to_matrix(flat, lengths, max_length=self.max_length,
@@ -647,7 +647,7 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
     # -------------------------------------------------------------- pickling
 
     def __getstate__(self):
-        state = super().__getstate__()
+        state = dict(super().__getstate__())  # a copy: never touch the live __dict__
         if "tokenizer_" in state:
             state["tokenizer_"] = state["tokenizer_"].to_str()
         state.pop("_chunk_tokenizer", None)

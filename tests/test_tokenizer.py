@@ -1,216 +1,470 @@
-"""Tests for sklstm.TextTokenizer and check_texts."""
+"""Tests for sklstm.tokenizer: TextTokenizer and check_texts."""
 
 import pickle
+import tarfile
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
 
-from sklstm import TextTokenizer
-from sklstm.tokenizer import LEVELS, PAD_ID, UNK_ID, check_texts
+from sklstm.tokenizer import PAD_ID, UNK_ID, TextTokenizer, check_texts
 
-TRAIN = ["The film was great, truly great!", "A boring film.", "Great acting; boring plot",
-         "I loved the acting", "the plot was thin"] * 3
+IMDB = Path(__file__).parents[1].parent / "shared/datasets/aclImdb_v1.tar.gz"
 
-
-def fit(**params):
-    return TextTokenizer(**params).fit(TRAIN)
+TRAIN = [
+    "The movie was great, really great!",
+    "A terrible movie. Truly terrible.",
+    "Great acting<br /><br />and a great story.",
+    "The story was boring and the acting terrible.",
+    "I loved it: great, great, great.",
+]
+LEVELS = ["word", "bpe", "wordpiece", "unigram", "char"]
 
 
 def tokens(tok, texts):
     return tok.inverse_transform(tok.transform(texts))
 
 
-def test_shape_dtype_padding_and_reserved_ids():
-    tok = fit()
-    X = tok.transform(["great film", "", "the film was great truly"])
-    assert X.dtype == np.int32 and X.shape == (3, 5)
-    assert (X[0, 2:] == PAD_ID).all() and (X[1] == PAD_ID).all()
-    assert tok.vocabulary_["<pad>"] == PAD_ID and tok.vocabulary_["<unk>"] == UNK_ID
-    assert TextTokenizer(dtype=np.int64).fit(TRAIN).transform(["film"]).dtype == np.int64
+def fitted(**params):
+    return TextTokenizer(**{"min_frequency": 1, **params}).fit(TRAIN)
 
 
-def test_all_empty_texts_give_one_padding_column():
-    np.testing.assert_array_equal(fit().transform(["", ""]), [[0], [0]])
+# ------------------------------------------------------------- shape & ids
 
 
-def test_words_punctuation_lowercase_and_html():
-    tok = fit()
-    assert tokens(tok, ["Great<br /><br />FILM!"]) == [["great", "film", "!"]]
-    assert tokens(fit(lowercase=False), ["Great film"]) == [["Great", "film"]]
-    keep_html = TextTokenizer(strip_html=False, min_frequency=1).fit(["a <b>tag</b>"])
-    assert "b" in keep_html.vocabulary_ and "<" in keep_html.vocabulary_
+def test_padding_shape_and_dtype():
+    tok = fitted()
+    X = tok.transform(["great movie", "the movie was great , really", ""])
+    assert X.dtype == np.int32 and X.shape == (3, 6)
+    assert X[0, 2:].tolist() == [0, 0, 0, 0]
+    assert X[2].tolist() == [0] * 6  # empty text: a row of padding
+    assert (X[1] > 1).all()
+    assert tok.transform(["", ""]).shape == (2, 1)  # width is at least 1
+    assert TextTokenizer(min_frequency=1, dtype=np.int64).fit(TRAIN).transform(["a"]).dtype == np.int64
 
 
-def test_unicode_normalization():
-    tok = TextTokenizer().fit(["ﬁlm café"])  # the ligature ﬁ becomes "fi" under NFKC
-    assert "film" in tok.vocabulary_
-    assert "ﬁlm" in TextTokenizer(normalization=None).fit(["ﬁlm"]).vocabulary_
+def test_reserved_ids_and_vocabulary():
+    tok = fitted()
+    assert tok.vocabulary_["<pad>"] == PAD_ID == 0
+    assert tok.vocabulary_["<unk>"] == UNK_ID == 1
+    assert tok.vocab_size_ == len(tok.vocabulary_)
+    assert sorted(tok.vocabulary_.values()) == list(range(tok.vocab_size_))
+    # Most frequent first: "great" occurs 7 times.
+    assert tok.vocabulary_["great"] == 2
+    # Special tokens written in a text are text, never padding or a special id.
+    # (With strip_html they look like tags and are removed.)
+    assert tokens(tok, ["<pad> great <unk>"]) == [["great"]]
+    raw = fitted(strip_html=False)
+    X = raw.transform(["<pad> great <unk>"])
+    assert X.shape == (1, 7) and 0 not in X[0].tolist()
+    assert tokens(raw, ["<pad> great"]) == [["<", "<unk>", ">", "great"]]
 
 
-def test_fit_learns_from_training_texts_only():
-    tok = fit()
-    assert "zebra" not in tok.vocabulary_
-    X = tok.transform(["zebra film"])
-    assert X[0, 0] == UNK_ID and X[0, 1] == tok.vocabulary_["film"]
+def test_unseen_words_are_unknown_and_fit_uses_training_texts_only():
+    tok = fitted()
+    X = tok.transform(["great zyzzyva movie"])
+    assert X[0].tolist() == [tok.vocabulary_["great"], UNK_ID, tok.vocabulary_["movie"]]
+    assert "zyzzyva" not in tok.vocabulary_
+    tok.transform(["zyzzyva " * 10])
+    assert "zyzzyva" not in tok.vocabulary_  # transform never learns
 
 
-def test_max_features_and_min_frequency():
-    tok = fit(max_features=5)
-    assert len(tok.vocabulary_) == 5
-    assert {"the", "great"} <= set(tok.vocabulary_)  # the most frequent are kept
-    assert tok.transform(TRAIN).max() < 5
-    rare = TextTokenizer(min_frequency=2).fit(["seen seen once"])
-    assert "seen" in rare.vocabulary_ and "once" not in rare.vocabulary_
+def test_exact_ids_small_example():
+    tok = TextTokenizer(min_frequency=1).fit(["b a b", "c b"])
+    assert tok.vocabulary_ == {"<pad>": 0, "<unk>": 1, "b": 2, "a": 3, "c": 4}
+    np.testing.assert_array_equal(tok.transform(["a b c d", "c"]), [[3, 2, 4, 1], [4, 0, 0, 0]])
 
 
 @pytest.mark.parametrize("level", LEVELS)
-def test_each_level_round_trips_known_text(level):
-    tok = TextTokenizer(level=level, max_features=300).fit(TRAIN)
-    X = tok.transform(["the film was great"])
-    assert X.ndim == 2 and (X > UNK_ID).all()
-    pieces = tok.inverse_transform(X)[0]
-    joined = "".join(p.replace("##", "").replace("▁", "") for p in pieces)
-    assert joined == "thefilmwasgreat"
+def test_each_level(level):
+    tok = TextTokenizer(level=level, max_features=60, min_frequency=1).fit(TRAIN * 3)
+    assert tok.vocabulary_["<pad>"] == 0 and tok.vocabulary_["<unk>"] == 1
+    assert tok.vocab_size_ <= 60
+    X = tok.transform(["The great story!", "", "qqqq"])
+    assert X.shape[0] == 3 and X.dtype == np.int32
+    assert ((X >= 0) & (X < tok.vocab_size_)).all()
+    assert (X[1] == 0).all()
+    assert (X[0] > 0).sum() >= 3
+    # Same ids as the fitted Hugging Face tokenizer encoding the whole text.
+    for text, row in zip(["The great story!", "qqqq"], X[[0, 2]]):
+        ids = tok.tokenizer_.encode(text).ids
+        assert row[: len(ids)].tolist() == ids and not row[len(ids):].any()
 
 
-def test_char_level_is_one_token_per_character():
-    tok = TextTokenizer(level="char").fit(["ab c"])
-    assert tokens(tok, ["cab"]) == [["c", "a", "b"]]
+def test_level_specific_tokens():
+    text = ["The great story!"]
+    assert tokens(fitted(level="word"), text) == [["the", "great", "story", "!"]]
+    assert tokens(fitted(level="char"), ["Great  qa"]) == [
+        ["g", "r", "e", "a", "t", " ", "<unk>", "a"]]
+    wp = TextTokenizer(level="wordpiece", max_features=40, min_frequency=1).fit(TRAIN)
+    pieces = tokens(wp, ["storytelling"])[0]
+    assert len(pieces) > 1 and all(p.startswith("##") for p in pieces[1:])
+    bpe = TextTokenizer(level="bpe", max_features=40, min_frequency=1).fit(TRAIN)
+    pieces = tokens(bpe, ["greatest"])[0]
+    assert len(pieces) > 1 and "".join(p.removeprefix("##") for p in pieces) == "greatest"
 
 
-def test_subword_level_splits_unseen_words():
-    tok = TextTokenizer(level="unigram", max_features=200).fit(TRAIN)
-    ids = tok.transform(["greatfilm"])[0]
-    assert UNK_ID not in ids and (ids > 0).sum() >= 2
+@pytest.mark.parametrize("level", ["word", "bpe", "wordpiece", "char"])
+def test_max_features_cap(level):
+    texts = [" ".join(f"w{i}x{j}" for j in range(i % 7 + 1)) for i in range(300)] + TRAIN
+    for cap in (3, 10, 50):
+        tok = TextTokenizer(level=level, max_features=cap, min_frequency=1).fit(texts)
+        assert tok.vocab_size_ <= cap
+        assert tok.transform(texts).max() < cap
+    tok = TextTokenizer(level="word", max_features=None, min_frequency=1).fit(texts)
+    assert tok.vocab_size_ > 300
 
 
-@pytest.mark.parametrize("text, n", [("我喜欢这部电影", 7), ("この映画が好きです", 9),
-                                     ("영화가좋아요", 6)])
-def test_cjk_without_spaces_is_split_into_characters(text, n):
-    tok = TextTokenizer().fit([text])
-    assert len(tok.vocabulary_) > 2
-    assert len(tokens(tok, [text])[0]) == n
+def test_max_features_keeps_most_frequent():
+    tok = TextTokenizer(max_features=4, min_frequency=1).fit(TRAIN)
+    assert set(tok.vocabulary_) == {"<pad>", "<unk>", "great", "."}  # 7 and 5 times
 
 
-def test_cjk_subwords_never_span_a_sentence():
-    tok = TextTokenizer(level="bpe", max_features=100).fit(["我喜欢这部电影"] * 5)
-    assert len(tokens(tok, ["我喜欢这部电影"])[0]) > 1
+def test_min_frequency():
+    tok = TextTokenizer(min_frequency=3).fit(TRAIN)
+    counts = {"great": 7, "terrible": 3, "movie": 2}
+    assert "great" in tok.vocabulary_ and "terrible" in tok.vocabulary_
+    assert "movie" not in tok.vocabulary_ and counts["movie"] < 3
+    assert TextTokenizer().min_frequency == 2
+
+
+# ------------------------------------------------------------ normalization
+
+
+def test_lowercase_html_and_unicode_normalization():
+    tok = TextTokenizer(min_frequency=1).fit(["Great<br /><br />movie", "ﬁne ｆｉｌｍ <b>Bold</b>"])
+    assert tokens(tok, ["Great<br /><br />movie"]) == [["great", "movie"]]
+    assert set(tok.vocabulary_) >= {"great", "movie", "fine", "film", "bold"}
+    assert "br" not in tok.vocabulary_ and "<" not in tok.vocabulary_
+    kept = TextTokenizer(min_frequency=1, lowercase=False, strip_html=False,
+                         normalization=None).fit(["Great<br />movie ｆｉｌｍ"])
+    assert tokens(kept, ["Great<br />movie ｆｉｌｍ"]) == [
+        ["Great", "<", "br", "/", ">", "movie", "ｆｉｌｍ"]]
+    # "<3" is not a tag.
+    assert tokens(TextTokenizer(min_frequency=1).fit(["great <3"]), ["great <3"]) == [
+        ["great", "<", "3"]]
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD", "NFKD"])
+def test_other_normalization_forms(form):
+    tok = TextTokenizer(min_frequency=1, normalization=form).fit(["café crème"])
+    assert tok.transform(["cafe\u0301"]).tolist() == tok.transform(["caf\u00e9"]).tolist()
+    assert UNK_ID not in tok.transform(["cafe\u0301"])
+
+
+def test_cjk_is_split_into_characters():
+    zh, ja = "我喜欢这部电影", "この映画が好きです"
+    tok = TextTokenizer(min_frequency=1).fit([zh, ja, "이 영화 좋아요"])
+    assert tokens(tok, [zh]) == [list(zh)]
+    assert len(tokens(tok, [zh])[0]) == 7
+    assert tokens(tok, [ja]) == [list(ja)]
+    assert tokens(tok, ["영화좋아요"]) == [list("영화좋아요")]
+    assert tokens(tok, ["电影good!"]) == [["电", "影", "<unk>", "<unk>"]]
+    for level in ("bpe", "wordpiece", "unigram"):
+        sub = TextTokenizer(level=level, max_features=200, min_frequency=1).fit([zh, ja] * 5)
+        assert tokens(sub, [zh]) == [list(zh)]
+
+
+def test_punctuation_and_words_separated():
+    tok = fitted()
+    assert tokens(tok, ["Great,great!!"]) == [["great", ",", "great", "!", "!"]]
+
+
+# --------------------------------------------------------------- truncation
 
 
 @pytest.mark.parametrize("truncation, expected", [
-    ("head", list("abcdefgh")),
-    ("tail", list("mnopqrst")),
-    ("head_tail", ["a", "b"] + list("opqrst")),
+    ("head", [2, 3, 4, 5, 6, 7, 8, 9]),
+    ("tail", [5, 6, 7, 8, 9, 10, 11, 12]),
+    ("head_tail", [2, 3, 7, 8, 9, 10, 11, 12]),  # first 8 // 4, last 6
 ])
-def test_truncation(truncation, expected):
-    text = " ".join("abcdefghijklmnopqrst")
-    tok = TextTokenizer(max_length=8, truncation=truncation).fit([text])
-    assert tokens(tok, [text, "a b"]) == [expected, ["a", "b"]]
-    assert tok.transform([text]).shape == (1, 8)
-    assert TextTokenizer(max_length=None).fit([text]).transform([text]).shape == (1, 20)
+def test_truncation_exact_ids(truncation, expected):
+    words = [f"t{i}" for i in range(11)]  # ids 2..12 in this order (ties: alphabetical)
+    words_sorted = sorted(words)
+    tok = TextTokenizer(min_frequency=1, max_length=8, truncation=truncation).fit([" ".join(words)])
+    ids = {w: tok.vocabulary_[w] for w in words}
+    assert [ids[w] for w in words_sorted] == list(range(2, 13))
+    text = " ".join(words_sorted)  # ids 2, 3, ..., 12
+    X = tok.transform([text, "t0 t1"])
+    assert X.shape == (2, 8)
+    assert X[0].tolist() == expected
+    assert X[1].tolist() == [2, 3, 0, 0, 0, 0, 0, 0]  # short rows are never cut
 
 
-@pytest.mark.parametrize("make", [list, tuple, np.array, "series"])
-def test_accepts_sequences_of_str(make):
-    if make == "series":
-        pd = pytest.importorskip("pandas")
-        texts = pd.Series(["a film", "great"], index=[10, 20])
-    else:
-        texts = make(["a film", "great"])
-    tok = TextTokenizer().fit(texts)
-    assert tok.transform(texts).shape == (2, 2)
+def test_head_tail_split_and_no_cap():
+    tok = TextTokenizer(min_frequency=1, max_length=400).fit(["x y"])
+    X = tok.transform([" ".join(["x"] * 100 + ["y"] * 400)])
+    assert X.shape == (1, 400)
+    assert (X[0, :100] == tok.vocabulary_["x"]).all()
+    assert (X[0, 100:] == tok.vocabulary_["y"]).all()
+    tok = TextTokenizer(min_frequency=1, max_length=None).fit(["x y"])
+    assert tok.transform(["x " * 1000]).shape == (1, 1000)
 
 
-@pytest.mark.parametrize("bad, kind", [
-    (None, "NoneType"), (float("nan"), "float"), (b"bytes", "bytes"), (3, "int"),
-    (["nested"], "list"), ({"a": 1}, "dict"),
-])
-@pytest.mark.parametrize("method", ["fit", "transform"])
-def test_bad_element_names_index_and_type(bad, kind, method):
-    texts = ["fine", "also fine", bad]
-    tok = fit()
-    with pytest.raises(ValueError, match=rf"index 2 is {kind}\b"):
-        getattr(tok, method)(texts)
+def test_fit_transform_equals_fit_then_transform():
+    texts = TRAIN + ["great " * 500, ""]
+    for level in ("word", "char"):
+        a = TextTokenizer(level=level, max_length=50).fit_transform(texts)
+        b = TextTokenizer(level=level, max_length=50).fit(texts).transform(texts)
+        np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("X, match", [
-    ("a single string", "single str.*wrap it in a list"),
-    (b"bytes", "single bytes"),
-    ([], "empty"),
-    (np.array([["a", "b"], ["c", "d"]]), "one-dimensional"),
-    (42, "collection of strings"),
-])
-def test_bad_collections(X, match):
-    with pytest.raises(ValueError, match=match):
-        TextTokenizer().fit(X)
+# ----------------------------------------------------------- inverse, pickle
 
 
-def test_check_texts_copies():
-    texts = ["a", "b"]
-    out = check_texts(texts)
-    assert out == texts and out is not texts
+def test_inverse_transform_round_trip():
+    tok = fitted()
+    text = ["the movie was great , really great !", "a terrible story"]
+    assert [" ".join(t) for t in tokens(tok, text)] == text
+    with pytest.raises(ValueError, match="in \\[0, "):
+        tok.inverse_transform([[0, tok.vocab_size_]])
+    with pytest.raises(ValueError, match="2-D"):
+        tok.inverse_transform([1, 2])
 
 
-@pytest.mark.parametrize("text", [
-    "ctrl\x00\x07\x1b chars", "lone \ud800 surrogate", "emoji 🎬🍿👍🏽", "עברית מימין לשמאל",
-    "مرحبا بالعالم", "x" * 1_000_000, "word " * 200_000,
-])
-def test_unusual_unicode_never_crashes(text):
-    tok = TextTokenizer().fit(TRAIN + [text])
-    X = tok.transform([text, "great film"])
-    assert X.shape[0] == 2 and X.shape[1] <= 400 and (X >= 0).all()
-    assert X.max() < len(tok.vocabulary_)
+@pytest.mark.parametrize("level", LEVELS)
+def test_pickle_round_trip(level):
+    tok = TextTokenizer(level=level, max_features=80, min_frequency=1).fit(TRAIN * 2)
+    texts = TRAIN + ["unseen words here", ""]
+    before = tok.transform(texts)
+    restored = pickle.loads(pickle.dumps(tok))
+    np.testing.assert_array_equal(restored.transform(texts), before)
+    np.testing.assert_array_equal(tok.transform(texts), before)  # pickling left tok intact
+    assert restored.vocabulary_ == tok.vocabulary_
+    assert restored.inverse_transform(restored.transform(texts)) == tokens(tok, texts)
+
+
+def test_clone_and_params():
+    tok = fitted(level="bpe", max_length=7)
+    copy = clone(tok)
+    assert copy.get_params() == tok.get_params()
+    assert not hasattr(copy, "vocabulary_")
+    with pytest.raises(NotFittedError):
+        copy.transform(["a"])
 
 
 def test_not_fitted():
     with pytest.raises(NotFittedError):
-        TextTokenizer().transform(["a"])
+        TextTokenizer().transform(["a text"])
+    with pytest.raises(NotFittedError):
+        TextTokenizer().inverse_transform([[1]])
 
 
-def test_inverse_transform_rejects_foreign_ids():
-    tok = fit()
-    with pytest.raises(ValueError, match=r"X\[0, 1\] = 999"):
-        tok.inverse_transform([[2, 999]])
+@pytest.mark.parametrize("params, match", [
+    ({"level": "sentence"}, "level"),
+    ({"max_features": 0}, "max_features"),
+    ({"min_frequency": 0}, "min_frequency"),
+    ({"max_length": 0}, "max_length"),
+    ({"truncation": "middle"}, "truncation"),
+    ({"normalization": "nfkc"}, "normalization"),
+    ({"dtype": np.float32}, "integer dtype"),
+    ({"dtype": np.int8}, "cannot hold ids"),
+])
+def test_bad_parameters(params, match):
+    texts = [f"w{i}" for i in range(200)]
+    with pytest.raises(ValueError, match=match):
+        TextTokenizer(**{"min_frequency": 1, **params}).fit(texts)
 
 
-def test_pickle_and_clone():
-    tok = fit(level="bpe", max_features=100)
-    restored = pickle.loads(pickle.dumps(tok))
-    np.testing.assert_array_equal(restored.transform(TRAIN), tok.transform(TRAIN))
-    assert restored.vocabulary_ == tok.vocabulary_
-    twin = clone(tok)
-    assert twin.get_params() == tok.get_params() and not hasattr(twin, "vocabulary_")
-
-
-def test_invalid_parameters_reported_at_fit():
-    with pytest.raises(ValueError, match="level"):
-        TextTokenizer(level="sentence").fit(TRAIN)
-    with pytest.raises(ValueError, match="max_features"):
-        TextTokenizer(level="bpe", max_features=None).fit(TRAIN)
+def test_keyword_only_constructor():
     with pytest.raises(TypeError):
-        TextTokenizer("word")  # keyword-only
+        TextTokenizer("word")
 
 
-def test_input_not_modified():
-    texts = np.array(["Great<br />film", "boring"], dtype=object)
-    before = texts.copy()
-    TextTokenizer().fit_transform(texts)
-    np.testing.assert_array_equal(texts, before)
+# ------------------------------------------------------------------ inputs
 
 
-def test_fit_transform_equals_fit_then_transform():
-    tok = TextTokenizer()
-    np.testing.assert_array_equal(tok.fit_transform(TRAIN), tok.transform(TRAIN))
+def test_pandas_numpy_tuple_and_generator_input():
+    tok = fitted()
+    expected = tok.transform(["great movie", "terrible"])
+    series = pd.Series(["great movie", "terrible"], index=[10, 3])
+    for X in (series, np.array(["great movie", "terrible"]),
+              np.array(["great movie", "terrible"], dtype=object), ("great movie", "terrible"),
+              (t for t in ["great movie", "terrible"]), pd.Series(["great movie", "terrible"],
+                                                                  dtype="string")):
+        np.testing.assert_array_equal(tok.transform(X), expected)
+    assert TextTokenizer(min_frequency=1).fit(pd.Series(TRAIN)).vocabulary_ == tok.vocabulary_
+
+
+def test_input_is_not_mutated():
+    texts = ["Great<br />movie\ud800", "b"]
+    copy = list(texts)
+    fitted().fit(texts).transform(texts)
+    assert texts == copy
+    arr = np.array(texts, dtype=object)
+    fitted().transform(arr)
+    assert arr.tolist() == copy
+
+
+@pytest.mark.parametrize("bad, index, type_name", [
+    (["ok", "fine", "good", None], 3, r"NoneType \(None\)"),
+    (["ok", float("nan")], 1, r"float \(nan\)"),
+    (["ok", b"bytes"], 1, r"bytes \(b'bytes'\)"),
+    ([1, "ok"], 0, r"int \(1\)"),
+    (["ok", 2.5], 1, r"float \(2\.5\)"),
+    (["ok", {"a": 1}], 1, "dict"),
+    (["ok", ["nested"]], 1, "list"),
+    (np.array(["ok", None], dtype=object), 1, "NoneType"),
+    (pd.Series(["ok", None, "x"], dtype=object), 1, "NoneType"),
+    (pd.Series(["ok", None, "x"]), 1, "NoneType|float"),  # pandas 3 stores None as NaN
+    (pd.Series(["ok", np.nan]), 1, r"float \(nan\)"),
+    (pd.Series(["ok", pd.NA], dtype="string"), 1, "NAType"),
+])
+def test_bad_elements_name_index_and_type(bad, index, type_name):
+    pattern = rf"expects an iterable of str; element at index {index} is {type_name}"
+    with pytest.raises(ValueError, match=pattern):
+        TextTokenizer().fit(bad)
+    with pytest.raises(ValueError, match=pattern):
+        fitted().transform(bad)
+
+
+@pytest.mark.parametrize("bad, match", [
+    ("a single text", r"single str; wrap it in a list"),
+    (b"bytes", r"single bytes; wrap it in a list"),
+    ([], "at least one text"),
+    (np.array([], dtype=str), "at least one text"),
+    (np.array([["a", "b"], ["c", "d"]]), "1-D"),
+    (pd.DataFrame({"text": ["a", "b"]}), "1-D"),
+    (None, "iterable of str"),
+    (42, "iterable of str"),
+    ({"a": 1}, "iterable of str"),
+    ({"a", "b"}, "iterable of str"),
+])
+def test_bad_containers(bad, match):
+    with pytest.raises(ValueError, match=match):
+        TextTokenizer().fit(bad)
+    with pytest.raises(ValueError, match=match):
+        fitted().transform(bad)
+
+
+def test_check_texts_returns_new_list_of_plain_str():
+    texts = ["a", "b"]
+    out = check_texts(texts)
+    assert out == texts and out is not texts
+    out = check_texts(np.array(["a", "b"]))
+    assert all(type(t) is str for t in out)
+    with pytest.raises(ValueError, match="MyThing expects"):
+        check_texts([None], name="MyThing")
+    with pytest.raises(ValueError, match="Missing values"):
+        check_texts([np.nan])
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_unicode_edge_cases_do_not_crash(level):
+    weird = [
+        "\ud800 lone surrogate", "pair \ud83d\ude00 as two code points", "\x00\x07\x1b ctrl",
+        "emoji 😀👍🏽 👨‍👩‍👧", "עברית מימין לשמאל", "العربية", "zero\u200bwidth soft\u00adhyphen",
+        "\u202eRTL override", "   ", "\n\t\r", "a" * 1_000_000, "word " * 200_000,
+    ]
+    tok = TextTokenizer(level=level, max_features=300, min_frequency=1).fit(weird[:8] + TRAIN)
+    X = tok.transform(weird)
+    assert X.shape[0] == len(weird) and X.shape[1] <= 400
+    assert ((X >= 0) & (X < tok.vocab_size_)).all()
+    assert (X[8] == 0).all() and (X[9] == 0).all()  # whitespace only: padding
+
+
+def test_surrogates_and_control_characters():
+    tok = fitted()
+    # A surrogate pair written as two code points is the character it encodes.
+    assert tokens(tok, ["\ud83d\ude00"]) == tokens(tok, ["😀"])
+    # Lone surrogates become U+FFFD, a single (unknown) symbol token.
+    assert tok.transform(["great \ud800"]).tolist() == [[tok.vocabulary_["great"], UNK_ID]]
+    # Control characters separate words; zero-width and soft-hyphen characters vanish.
+    assert tokens(tok, ["great\x00movie"]) == [["great", "movie"]]
+    assert tokens(tok, ["gr\u00adeat mo\u200bvie"]) == [["great", "movie"]]
+
+
+def test_final_sigma_and_case_mapping_match_rust():
+    tok = TextTokenizer(min_frequency=1).fit(["ΟΔΟΣ Straße İstanbul THE the"])
+    for text in ["ΟΔΟΣ Straße İstanbul", "THE the"]:
+        ids = tok.tokenizer_.encode(text).ids
+        assert tok.transform([text])[0, : len(ids)].tolist() == ids
+    assert tok.transform(["THE"]).tolist() == tok.transform(["the"]).tolist()
+
+
+def test_chunked_path_matches_hugging_face_encode_on_every_bmp_character():
+    # The fast path splits on whitespace in Python before encoding: check that
+    # no character is split or joined differently from the Rust tokenizer.
+    chars = [chr(c) for c in range(0x21, 0x10000) if not 0xD800 <= c < 0xE000]
+    texts = [f"a{c}b {c}x{c}" for c in chars]
+    tok = TextTokenizer(min_frequency=1, max_length=None, max_features=None).fit(texts[::7])
+    X = tok.transform(texts)
+    encodings = tok.tokenizer_.encode_batch(texts, add_special_tokens=False)
+    for row, text, encoding in zip(X, texts, encodings):
+        ids = encoding.ids
+        assert row[: len(ids)].tolist() == ids and not row[len(ids):].any(), repr(text)
+
+
+def test_sklearn_tags():
+    tags = TextTokenizer().__sklearn_tags__()
+    assert tags.input_tags.string and not tags.input_tags.two_d_array
+    assert tags.requires_fit
+
+
+def test_pipeline():
+    pipe = make_pipeline(TextTokenizer(min_frequency=1),
+                         FunctionTransformer(lambda X: (X > 1).sum(axis=1, keepdims=True)))
+    out = pipe.fit(TRAIN).transform(["great movie", "great zzz", ""])
+    assert out.ravel().tolist() == [2, 1, 0]
+
+
+# ------------------------------------------------------------------ real data
+
+
+def _imdb_reviews(n_per_class):
+    assert IMDB.exists(), f"IMDB archive missing: {IMDB}"
+    texts, labels = [], []
+    counts = {"pos": 0, "neg": 0}
+    with tarfile.open(IMDB) as archive:
+        for member in archive:
+            parts = member.name.split("/")
+            if (member.isfile() and len(parts) == 4 and parts[1] == "train"
+                    and parts[2] in counts and counts[parts[2]] < n_per_class):
+                texts.append(archive.extractfile(member).read().decode("utf-8"))
+                labels.append(parts[2])
+                counts[parts[2]] += 1
+                if min(counts.values()) >= n_per_class:
+                    break
+    return texts, labels
 
 
 @pytest.mark.slow
-def test_imdb_vocabulary_and_lengths(imdb_train_texts):
-    texts, _ = imdb_train_texts
-    tok = TextTokenizer()
-    X = tok.fit_transform(texts[:3000])
-    assert X.shape == (3000, 400)
-    assert len(tok.vocabulary_) == 20000  # 3,000 reviews hold more distinct words
-    assert "br" not in tok.vocabulary_  # <br /> tags are stripped
-    assert (X[:, 0] > 0).all()
+def test_imdb_reviews():
+    texts, labels = _imdb_reviews(1000)
+    assert len(texts) == 2000
+    train, test = texts[:1500], texts[1500:]
+    tok = TextTokenizer(max_features=5000)
+    X = tok.fit_transform(train)
+    assert X.shape == (1500, 400) and tok.vocab_size_ == 5000
+    np.testing.assert_array_equal(X, tok.transform(train))
+    assert not any(t in tok.vocabulary_ for t in ("br", "<br", "/>"))
+    assert {"movie", "film", "great", "bad"} <= set(tok.vocabulary_)
+    Xt = tok.transform(test)
+    assert Xt.max() < 5000 and Xt.shape[1] <= 400
+    assert 0.005 < (Xt == UNK_ID).sum() / (Xt > 0).sum() < 0.1
+    # Rows match the Hugging Face tokenizer (head 100 + tail 300 when too long).
+    for text, row in zip(test[:50], Xt[:50]):
+        ids = tok.tokenizer_.encode(text).ids
+        expected = ids if len(ids) <= 400 else ids[:100] + ids[-300:]
+        assert row[: len(expected)].tolist() == expected and not row[len(expected):].any()
+    restored = pickle.loads(pickle.dumps(tok))
+    np.testing.assert_array_equal(restored.transform(test[:100]), Xt[:100])
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_training_texts_without_tokens(level):
+    tok = TextTokenizer(level=level).fit(["", "  \n"])
+    assert tok.vocab_size_ == 2
+    assert tok.transform(["a b", ""]).tolist() == ([[1, 1, 1], [0, 0, 0]] if level == "char"
+                                                   else [[1, 1], [0, 0]])
+    assert TextTokenizer(level=level).fit_transform([""]).tolist() == [[0]]
+
+
+def test_unigram_too_small_vocabulary_is_a_clear_error():
+    with pytest.raises(ValueError, match="larger max_features"):
+        TextTokenizer(level="unigram", max_features=5).fit(["hello world, this is a text"])
