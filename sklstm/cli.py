@@ -83,6 +83,10 @@ def _atomic_write(path, write):
     os.close(fd)
     try:
         write(tmp)
+        # mkstemp creates the file private (0600); give it the usual permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

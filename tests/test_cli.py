@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -67,6 +68,9 @@ def test_compare_writes_table_plots_and_json(data_home, tmp_path, capsys):
     assert all(0 <= row["accuracy"] <= 1 for row in report["results"])
     assert len(report["lstm_history"]) >= 1
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (out / "results.json").stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_train_then_predict(data_home, tmp_path, capsys, monkeypatch):
