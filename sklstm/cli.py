@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._files import atomic_file
+
 __all__ = ["main"]
 
 DATASETS = ("imdb",)
@@ -75,30 +77,9 @@ def _load(args, subset, size):
 
 # ----------------------------------------------------------------- outputs
 
-def _atomic_write(path, write):
-    """Call ``write(tmp_path)``, then move the file into place; never half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        # mkstemp creates the file private (0600); give it the usual permissions.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-
-
 def _write_json(path, data):
-    def write(tmp):
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2, default=_json_default)
-            f.write("\n")
-    _atomic_write(path, write)
+    with atomic_file(path) as f:
+        f.write((json.dumps(data, indent=2, default=_json_default) + "\n").encode("utf-8"))
 
 
 def _json_default(value):
@@ -190,7 +171,6 @@ def cmd_compare(args):
     if "lstm" in fitted:
         figures["training_curves.png"] = lambda path: plot_training_curves(
             fitted["lstm"], path=path)
-    out.mkdir(parents=True, exist_ok=True)
     for name, plot in figures.items():
         plot(out / name)
     report = {

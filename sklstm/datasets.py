@@ -39,7 +39,6 @@ import json
 import logging
 import os
 import re
-import secrets
 import stat
 import sys
 import tarfile
@@ -49,6 +48,8 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.utils import Bunch
+
+from ._files import atomic_file, temp_path
 
 __all__ = ["get_data_home", "load_imdb", "IMDB_URL", "IMDB_SHA256"]
 
@@ -405,35 +406,12 @@ def _read_cache(path, subset, fingerprint):
     return arrays
 
 
-def _temp_path(directory, prefix, suffix):
-    """Create an empty, new file in ``directory``; return its fd and path.
-
-    Unlike :func:`tempfile.mkstemp` the file gets the usual permissions
-    (0o666 less the umask), so it can be renamed into place as it is.
-    """
-    while True:
-        path = Path(directory) / f"{prefix}{secrets.token_hex(6)}{suffix}"
-        try:
-            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), path
-        except FileExistsError:  # pragma: no cover - 48 random bits
-            continue
-
-
 def _write_cache(path, arrays, subset, fingerprint):
     """Write the cache atomically (temporary file + os.replace)."""
     meta = {"version": _CACHE_VERSION, "subset": subset, "source": fingerprint,
             "checksum": _checksum(arrays)}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = _temp_path(path.parent, f".{path.stem}.", ".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, meta=np.array(json.dumps(meta)), **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_file(path) as f:
+        np.savez(f, meta=np.array(json.dumps(meta)), **arrays)
 
 
 def _load_cached_or_read(source, data_home, subset):
@@ -521,7 +499,7 @@ def _fetch(url, dest, sha256, *, timeout=60.0, chunk_size=1 << 20, verbose=None)
         verbose = sys.stderr is not None and sys.stderr.isatty()
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, part = _temp_path(dest.parent, dest.name + ".", ".part")
+        fd, part = temp_path(dest.parent, dest.name + ".", ".part")
     except OSError as exc:
         raise OSError(f"Cannot write the download to {dest.parent}: {exc}. {hint}") \
             from exc

@@ -3,16 +3,16 @@
 The figures are plain :class:`matplotlib.figure.Figure` objects drawn
 without pyplot, so nothing depends on (or changes) the interactive backend
 and nothing stays in pyplot's figure registry. Each function returns its
-figure and, given ``path``, saves it there atomically (written to
-``<path>.tmp`` and then renamed), as PNG unless the suffix names another
+figure and, given ``path``, saves it there atomically (written to a
+temporary file beside it and then renamed), as PNG unless the suffix names another
 format. matplotlib comes with ``pip install sklstm[compare]``.
 """
 
-import os
 from pathlib import Path
 
 import numpy as np
 
+from ._files import atomic_file
 from .comparison import _require
 
 __all__ = ["plot_confusion_matrices", "plot_scores", "plot_training_curves"]
@@ -32,14 +32,9 @@ def _figure(n_panels, *, height=_PANEL_INCHES):
 def _save(figure, path):
     """Save ``figure`` to ``path`` atomically; return the figure."""
     if path is not None:
-        path = Path(path)
-        fmt = path.suffix[1:].lower() or "png"
-        tmp = path.with_name(path.name + ".tmp")
-        try:
-            figure.savefig(tmp, format=fmt, dpi=100)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
+        fmt = Path(path).suffix[1:].lower() or "png"
+        with atomic_file(path) as f:
+            figure.savefig(f, format=fmt, dpi=100)
     return figure
 
 
