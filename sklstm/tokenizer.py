@@ -48,6 +48,10 @@ _WORD_PATTERN = rf"[{_CJK}]|[\w&&[^{_CJK}]]+|[^\w\s]"
 
 _BIG_VOCAB = 2**31 - 1  # "no cap" for the trainers
 _CHUNK_BATCH = 2048  # distinct chunks per encoded sequence
+# Joins chunks for the Rust normalizer and pre-tokenizer: a paragraph separator
+# is whitespace (never inside a chunk, dropped by the pre-tokenizer) and no
+# normalization step changes it.
+_SEPARATOR = "\u2029"
 
 
 # ----------------------------------------------------------------- validation
@@ -229,6 +233,30 @@ def _encode_distinct(tokenizer, chunks):
     owner = np.fromiter(itertools.chain.from_iterable(words), dtype=np.int64, count=flat.size)
     owner += np.repeat(np.arange(len(batches), dtype=np.int64) * _CHUNK_BATCH, sizes)
     return flat, np.bincount(owner, minlength=len(chunks))
+
+
+def _chunk_words(normalizer, pre_tokenizer, chunks):
+    """Words of each distinct chunk, as the Rust normalizer and pre-tokenizer see them.
+
+    Returns ``(words, sizes)``: every chunk's words one chunk after the other,
+    and each chunk's number of words. Chunks are joined into blocks with
+    :data:`_SEPARATOR` between them, so that each Rust call handles thousands
+    of chunks; a word is assigned to its chunk by its offset.
+    """
+    words, sizes = [], np.zeros(len(chunks), dtype=np.int64)
+    for start in range(0, len(chunks), _CHUNK_BATCH):
+        block = chunks[start : start + _CHUNK_BATCH]
+        text = normalizer.normalize_str(_SEPARATOR.join(block))
+        parts = text.split(_SEPARATOR)
+        if len(parts) != len(block):  # pragma: no cover - no normalizer here adds or drops it
+            raise RuntimeError("the normalizer changed the chunk separator")
+        pieces = pre_tokenizer.pre_tokenize_str(text)
+        ends = np.cumsum([len(part) + 1 for part in parts])
+        starts = np.fromiter((span[0] for _, span in pieces), dtype=np.int64, count=len(pieces))
+        owner = np.searchsorted(ends, starts, side="right")
+        sizes[start : start + len(block)] = np.bincount(owner, minlength=len(block))
+        words.extend(word for word, _ in pieces)
+    return words, sizes
 
 
 def _expand_chunks(chunk_ids, chunks_per_text, chunk_flat, chunk_sizes):
@@ -465,32 +493,26 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         """Word vocabulary from exact counts; returns the training texts' ids."""
         chunk_ids, chunks_per_text, distinct = _split_chunks(
             texts, strip_html=self.strip_html, lowercase=self.lowercase)
-        model, trainer = self._model_and_trainer()
-        # Every distinct token, once: the trainer sees each distinct chunk once.
-        full = self._new_tokenizer(model, html=False)
-        full.train_from_iterator(
-            distinct, trainers.WordLevelTrainer(vocab_size=_BIG_VOCAB, min_frequency=1,
-                                                special_tokens=list(_SPECIAL_TOKENS),
-                                                show_progress=False),
-            length=len(distinct))
-        chunk_flat, chunk_sizes = _encode_distinct(full, distinct)
-        flat, lengths = _expand_chunks(chunk_ids, chunks_per_text, chunk_flat, chunk_sizes)
-        full_vocab = full.get_vocab()
-        tokens = np.empty(len(full_vocab), dtype=object)
-        tokens[list(full_vocab.values())] = list(full_vocab)
-        counts = np.bincount(flat, minlength=len(tokens))
-        candidates = [i for i in np.flatnonzero(counts >= self.min_frequency).tolist()
-                      if i >= 2]
+        words, sizes = _chunk_words(self._normalizer(html=False), self._pre_tokenizer(), distinct)
+        index = defaultdict()
+        index.default_factory = index.__len__
+        word_ids = np.fromiter(map(index.__getitem__, words), dtype=np.int64, count=len(words))
+        tokens = np.empty(len(index), dtype=object)
+        tokens[:] = list(index)
+        # A word's count: the occurrences of every chunk holding it.
+        chunk_counts = np.bincount(chunk_ids, minlength=len(distinct))
+        counts = np.bincount(word_ids, weights=np.repeat(chunk_counts, sizes),
+                             minlength=len(tokens))
+        candidates = np.flatnonzero(counts >= self.min_frequency).tolist()
         candidates.sort(key=lambda i: (-counts[i], tokens[i]))
         if self.max_features is not None:
             candidates = candidates[: self.max_features - 2]
         remap = np.full(len(tokens), UNK_ID, dtype=np.int64)
-        remap[PAD_ID] = PAD_ID
         remap[candidates] = np.arange(2, len(candidates) + 2)
         vocab = {PAD_TOKEN: PAD_ID, UNK_TOKEN: UNK_ID}
         vocab.update(zip(tokens[candidates].tolist(), range(2, len(candidates) + 2)))
         self._set_tokenizer(self._new_tokenizer(models.WordLevel(vocab, unk_token=UNK_TOKEN)))
-        return remap[flat], lengths
+        return _expand_chunks(chunk_ids, chunks_per_text, remap[word_ids], sizes)
 
     def _fit_trained(self, texts):
         """Train a Hugging Face model and trainer on the whole texts."""
@@ -609,12 +631,19 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         texts = _make_encodable(check_texts(X, name=type(self).__name__))
-        if self._chunk_tokenizer is None:
+        if self.level == "char":
             flat, lengths = _encode_direct(self.tokenizer_, texts)
         else:
             chunk_ids, chunks_per_text, distinct = _split_chunks(
-            texts, strip_html=self.strip_html, lowercase=self.lowercase)
-            chunk_flat, chunk_sizes = _encode_distinct(self._chunk_tokenizer, distinct)
+                texts, strip_html=self.strip_html, lowercase=self.lowercase)
+            if self.level == "word":  # a word is its token: look it up
+                words, chunk_sizes = _chunk_words(
+                    self._chunk_tokenizer.normalizer, self.tokenizer_.pre_tokenizer, distinct)
+                lookup = self.vocabulary_.get
+                chunk_flat = np.fromiter((lookup(word, UNK_ID) for word in words),
+                                         dtype=np.int64, count=len(words))
+            else:
+                chunk_flat, chunk_sizes = _encode_distinct(self._chunk_tokenizer, distinct)
             flat, lengths = _expand_chunks(chunk_ids, chunks_per_text, chunk_flat, chunk_sizes)
         return _ragged_to_matrix(flat, lengths, max_length=self.max_length,
                                  truncation=self.truncation, dtype=self._check_dtype())

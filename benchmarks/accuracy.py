@@ -1,0 +1,126 @@
+"""Accuracy benchmark of sklstm on IMDB (issue 5): the standard split, one model a run.
+
+Every model is fitted on the 25k train reviews and scored once on the 25k test
+reviews; model selection (early stopping, stacking weights) only ever sees a
+validation split of train. Each run writes ``benchmarks/results/accuracy/<name>.json``
+with the test accuracy, fit and predict times, peak RSS and the per-epoch
+learning curves; ``--summary`` prints the table of every run so far::
+
+    .venv/bin/python benchmarks/accuracy.py tfidf_logreg nbsvm lstm_default
+    .venv/bin/python benchmarks/accuracy.py --summary
+
+Models: ``tfidf_logreg``, ``tfidf_logreg_unigram``, ``tfidf_svm``, ``nbsvm``,
+``lstm_default`` (``make_pipeline(TextTokenizer(), LSTMClassifier())``),
+``lstm_onecycle`` and the others listed by ``--list``.
+"""
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import accuracy_score
+from sklearn.pipeline import make_pipeline
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import machine_info, peak_rss_mb, write_json  # noqa: E402
+
+from sklstm import LSTMClassifier, TextTokenizer  # noqa: E402
+from sklstm.baselines import make_nbsvm, make_tfidf_logreg, make_tfidf_svm  # noqa: E402
+from sklstm.datasets import load_imdb  # noqa: E402
+
+RESULTS = Path("benchmarks/results/accuracy")
+
+
+def lstm_default():
+    return make_pipeline(TextTokenizer(), LSTMClassifier(random_state=0, verbose=1))
+
+
+def lstm_onecycle():
+    from skorch.callbacks import LRScheduler
+    from torch.optim.lr_scheduler import OneCycleLR
+
+    epochs, steps = 4, int(np.ceil(22500 / 64))
+    schedule = LRScheduler(OneCycleLR, max_lr=3e-3, total_steps=epochs * steps,
+                           pct_start=0.25, step_every="batch")
+    return make_pipeline(TextTokenizer(), LSTMClassifier(
+        max_epochs=epochs, early_stopping=False, embedding_dropout=0.2, random_state=0,
+        verbose=1, callbacks=[("lr_schedule", schedule)]))
+
+
+MODELS = {
+    "tfidf_logreg": make_tfidf_logreg,
+    "tfidf_logreg_unigram": lambda: make_tfidf_logreg(ngram_range=(1, 1)),
+    "tfidf_svm": make_tfidf_svm,
+    "nbsvm": make_nbsvm,
+    "lstm_default": lstm_default,
+    "lstm_onecycle": lstm_onecycle,
+}
+
+
+def _curves(model):
+    clf = model.steps[-1][1] if hasattr(model, "steps") else model
+    history = getattr(clf, "history_", None)
+    if history is None:
+        return None
+    keys = ["epoch", "train_loss", "valid_loss", "valid_acc", "dur"]
+    return [{k: row[k] for k in keys if k in row} for row in history]
+
+
+def run(name, X_train, y_train, X_test, y_test):
+    model = MODELS[name]()
+    print(f"\n=== {name}: fitting on {len(X_train)} reviews", flush=True)
+    start = time.perf_counter()
+    model.fit(X_train, y_train)
+    fit_s = time.perf_counter() - start
+    start = time.perf_counter()
+    pred = model.predict(X_test)
+    predict_s = time.perf_counter() - start
+    result = {"model": name, "test_accuracy": accuracy_score(y_test, pred),
+              "fit_s": fit_s, "predict_s": predict_s, "peak_rss_mb": peak_rss_mb(),
+              "params": {k: repr(v) for k, v in model.get_params(deep=True).items()
+                         if "__" in k},
+              "curves": _curves(model), "machine": machine_info()}
+    print(f"=== {name}: test accuracy {result['test_accuracy']:.4f}, fit {fit_s:.0f} s, "
+          f"predict {predict_s:.0f} s, peak RSS {result['peak_rss_mb']:.0f} MiB", flush=True)
+    write_json(RESULTS / f"{name}.json", result)
+    return result
+
+
+def summary():
+    rows = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("*.json"))]
+    print(f"{'model':<28}{'test acc':>10}{'fit s':>9}{'predict s':>11}{'peak MiB':>10}")
+    for r in sorted(rows, key=lambda r: r["test_accuracy"]):
+        print(f"{r['model']:<28}{r['test_accuracy']:>10.4f}{r['fit_s']:>9.0f}"
+              f"{r['predict_s']:>11.1f}{r['peak_rss_mb']:>10.0f}")
+        for row in r.get("curves") or []:
+            cells = "  ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}"
+                              for k, v in row.items())
+            print(f"    {cells}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("models", nargs="*", help="models to run (see --list)")
+    parser.add_argument("--list", action="store_true")
+    parser.add_argument("--summary", action="store_true")
+    args = parser.parse_args(argv)
+    if args.list:
+        print("\n".join(MODELS))
+        return
+    unknown = [m for m in args.models if m not in MODELS]
+    if unknown:
+        parser.error(f"unknown model(s) {unknown}; choose from {list(MODELS)}")
+    if args.models:
+        X_train, y_train = load_imdb("train", return_X_y=True)
+        X_test, y_test = load_imdb("test", return_X_y=True)
+        for name in args.models:
+            run(name, X_train, y_train, X_test, y_test)
+    if args.summary or not args.models:
+        summary()
+
+
+if __name__ == "__main__":
+    main()

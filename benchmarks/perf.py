@@ -1,0 +1,351 @@
+"""Performance benchmark of sklstm (issue 4): every figure and ratio in one run.
+
+Run from the repository root (``make bench`` does it)::
+
+    .venv/bin/python benchmarks/perf.py [--out benchmarks/results/perf.json] [--quick]
+
+Sections, each measured side by side in the same run:
+
+- tokenizer: ``TextTokenizer.fit_transform`` against
+  ``CountVectorizer(max_features=20000).fit_transform`` on the 25k IMDB train
+  reviews, then ``transform`` of the 25k test reviews;
+- training: a bare ``nn.LSTM`` (bidirectional, 128 -> 128) forward + backward
+  at batch 64 and the sample's mean length; a hand-written PyTorch loop over
+  the same module and length-bucketed batches that ``LSTMClassifier`` uses;
+  ``LSTMClassifier.fit`` itself; a naive loop over PackedSequence batches; and,
+  when TensorFlow is installed, the same architecture in Keras;
+- inference: tokenizing and predicting the 25k test reviews, and the latency
+  of one text;
+- threads: torch's thread count in the parent and inside
+  ``cross_validate(n_jobs=2)`` workers, and the speed-up of ``n_jobs=2``;
+- memory: peak RSS of fitting the default pipeline on the full train set
+  (one epoch, in a fresh process) and of streaming predictions.
+
+Nothing here asserts a time: the figures are printed and written to JSON.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import Report, current_rss_mb, peak_rss_mb, timed  # noqa: E402
+
+from sklearn.feature_extraction.text import CountVectorizer  # noqa: E402
+from sklearn.model_selection import cross_validate  # noqa: E402
+from sklearn.pipeline import Pipeline  # noqa: E402
+from skorch.callbacks import Callback  # noqa: E402
+from skorch.dataset import Dataset  # noqa: E402
+
+from sklstm import LSTMClassifier, TextTokenizer  # noqa: E402
+from sklstm.batching import BucketIterator, sequence_lengths  # noqa: E402
+from sklstm.datasets import load_imdb  # noqa: E402
+from sklstm.modules import LSTMTextModule  # noqa: E402
+
+BATCH = 64
+WIDTH = 128
+
+
+# ------------------------------------------------------------------ tokenizer
+
+
+def bench_tokenizer(report, X_train, X_test, repeat):
+    sec = "tokenizer"
+    report.section(sec + " (25k IMDB train reviews, vocabulary 20000)")
+    tok_times, cv_times = [], []
+    for _ in range(repeat):  # interleaved, so drift hits both alike
+        start = time.perf_counter()
+        tok = TextTokenizer()
+        ids = tok.fit_transform(X_train)
+        tok_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        CountVectorizer(max_features=20000).fit_transform(X_train)
+        cv_times.append(time.perf_counter() - start)
+    t_tok, t_cv = float(np.median(tok_times)), float(np.median(cv_times))
+    n_tokens = int(sequence_lengths(tok.transform(X_train[:2000])).sum()) * len(X_train) / 2000
+    report.add(sec, "TextTokenizer.fit_transform s", t_tok, "s", "{:.2f}")
+    report.add(sec, "CountVectorizer.fit_transform s", t_cv, "s", "{:.2f}")
+    report.add(sec, "speed-up vs CountVectorizer (target >= 2)", t_cv / t_tok, "x", "{:.2f}")
+    t_tr = timed(lambda: tok.transform(X_test), repeat=1, warmup=0)
+    report.add(sec, "TextTokenizer.transform 25k test s", t_tr, "s", "{:.2f}")
+    report.add(sec, "tokens per second (fit_transform)", n_tokens / t_tok, "tok/s", "{:,.0f}")
+    return tok, ids
+
+
+# ------------------------------------------------------------------- training
+
+
+def _bucketed(X, y, seed):
+    return BucketIterator(Dataset(X, y), batch_size=BATCH, shuffle=True, random_state=seed)
+
+
+def _module(n_vocab, device):
+    torch.manual_seed(0)
+    return LSTMTextModule(num_embeddings=n_vocab, num_classes=2, embedding_dim=WIDTH,
+                          hidden_size=WIDTH, dropout=0.3).to(device)
+
+
+def hand_loop(module, X, y, device, *, seed=0):
+    """One epoch of a plain PyTorch loop: the LSTMClassifier recipe without skorch."""
+    optimizer = torch.optim.Adam(module.parameters(), lr=2e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    module.train()
+    for Xb, yb in _bucketed(X, y, seed):
+        Xb, yb = Xb.to(device), yb.to(device)
+        optimizer.zero_grad()
+        loss = loss_fn(module(Xb), yb)
+        loss.backward()
+        nn.utils.clip_grad_norm_(module.parameters(), 1.0)
+        optimizer.step()
+
+
+def packed_loop(X, y, device, n_batches):
+    """The naive recipe: random batches, PackedSequence, bidirectional nn.LSTM."""
+    torch.manual_seed(0)
+    emb = nn.Embedding(int(X.max()) + 1, WIDTH, padding_idx=0).to(device)
+    lstm = nn.LSTM(WIDTH, WIDTH, batch_first=True, bidirectional=True).to(device)
+    out = nn.Linear(2 * WIDTH, 2).to(device)
+    params = [*emb.parameters(), *lstm.parameters(), *out.parameters()]
+    optimizer = torch.optim.Adam(params, lr=2e-3)
+    rng = np.random.default_rng(0)
+    lengths = np.maximum(sequence_lengths(X), 1)
+    tokens = 0
+    start = time.perf_counter()
+    for _ in range(n_batches):
+        idx = rng.choice(len(X), BATCH, replace=False)
+        Xb = torch.from_numpy(X[idx].astype(np.int64)).to(device)
+        yb = torch.from_numpy(y[idx]).to(device)
+        packed = nn.utils.rnn.pack_padded_sequence(
+            emb(Xb), torch.from_numpy(lengths[idx]), batch_first=True, enforce_sorted=False)
+        h, _ = nn.utils.rnn.pad_packed_sequence(lstm(packed)[0], batch_first=True,
+                                                padding_value=float("-inf"))
+        loss = nn.functional.cross_entropy(out(h.amax(dim=1)), yb)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        tokens += int(lengths[idx].sum())
+    return tokens / (time.perf_counter() - start)
+
+
+def bare_lstm(n_steps, device):
+    """Forward + backward of a bare bidirectional nn.LSTM on random inputs."""
+    torch.manual_seed(0)
+    lstm = nn.LSTM(WIDTH, WIDTH, batch_first=True, bidirectional=True).to(device)
+    x = torch.randn(BATCH, n_steps, WIDTH, device=device)
+
+    def step():
+        lstm.zero_grad()
+        lstm(x)[0].sum().backward()
+        if device != "cpu":
+            torch.cuda.synchronize()
+
+    return step
+
+
+def keras_throughput(X, y, n_vocab):
+    """Same architecture in Keras 3 (TensorFlow), one epoch; None when TF is absent."""
+    try:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        import keras
+        import tensorflow  # noqa: F401  (Keras must run on TensorFlow here)
+    except ImportError:
+        return None
+    keras.utils.set_random_seed(0)
+    width = X.shape[1]
+    model = keras.Sequential([
+        keras.Input((width,), dtype="int32"),
+        keras.layers.Embedding(n_vocab, WIDTH, mask_zero=True),
+        keras.layers.Bidirectional(keras.layers.LSTM(WIDTH, return_sequences=True)),
+        keras.layers.GlobalMaxPooling1D(),
+        keras.layers.Dropout(0.3),
+        keras.layers.Dense(2),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(2e-3, clipnorm=1.0),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(X[:BATCH * 2], y[:BATCH * 2], batch_size=BATCH, epochs=1, verbose=0)  # warm-up
+    start = time.perf_counter()
+    model.fit(X, y, batch_size=BATCH, epochs=1, verbose=0, shuffle=True)
+    seconds = time.perf_counter() - start
+    real = int(np.maximum(sequence_lengths(X), 1).sum())
+    return {"real_tokens_per_s": real / seconds, "padded_tokens_per_s": X.size / seconds,
+            "keras": keras.__version__, "backend": keras.backend.backend()}
+
+
+class _ThreadProbe(Callback):
+    """Records torch's thread count where the net is trained."""
+
+    def on_train_begin(self, net, **kwargs):
+        self.threads_ = torch.get_num_threads()
+        self.omp_ = os.environ.get("OMP_NUM_THREADS")
+
+
+def bench_training(report, ids, y, device, n_train, repeat):
+    sec = "training"
+    rng = np.random.default_rng(0)
+    idx = rng.choice(len(ids), n_train, replace=False)
+    X, yy = np.ascontiguousarray(ids[idx]), y[idx].astype(np.int64)
+    lengths = np.maximum(sequence_lengths(X), 1)
+    real = int(lengths.sum())
+    mean_len = int(round(lengths.mean()))
+    n_vocab = int(ids.max()) + 1
+    report.section(f"{sec} ({n_train} IMDB reviews, mean length {mean_len}, batch {BATCH}, "
+                   f"BiLSTM {WIDTH}->{WIDTH}, device {device})")
+
+    bare = bare_lstm(mean_len, device)
+    clf_kwargs = dict(max_epochs=1, early_stopping=False, validation_fraction=None,
+                      random_state=0, device=device)
+    t_bare, t_hand, t_fit = [], [], []
+    for _ in range(repeat):  # interleaved
+        t_bare.append(timed(bare, repeat=3, warmup=1) / (BATCH * mean_len))
+        module = _module(n_vocab, device)
+        start = time.perf_counter()
+        hand_loop(module, X, yy, device)
+        t_hand.append((time.perf_counter() - start) / real)
+        clf = LSTMClassifier(**clf_kwargs).fit(X, yy)
+        t_fit.append(clf.history_[-1, "dur"] / real)
+    bare_tps, hand_tps, fit_tps = (1 / float(np.median(t)) for t in (t_bare, t_hand, t_fit))
+    report.add(sec, "bare nn.LSTM fwd+bwd", bare_tps, "tok/s", "{:,.0f}")
+    report.add(sec, "hand-written PyTorch loop (same module, batches)", hand_tps, "tok/s",
+               "{:,.0f}")
+    report.add(sec, "LSTMClassifier.fit", fit_tps, "real tok/s", "{:,.0f}")
+    report.add(sec, "fit / bare LSTM (target >= 0.85)", fit_tps / bare_tps, "", "{:.3f}")
+    report.add(sec, "skorch wrapper cost vs hand loop (target <= 5%)",
+               100 * (1 - fit_tps / hand_tps), "%", "{:+.1f}")
+    packed = packed_loop(X, yy, device, n_batches=8)
+    report.add(sec, "naive PackedSequence loop", packed, "real tok/s", "{:,.0f}")
+    report.add(sec, "fit / naive PackedSequence loop", fit_tps / packed, "x", "{:.1f}")
+    keras = keras_throughput(X, yy, n_vocab) if device == "cpu" else None
+    if keras is None:
+        report.add(sec, "Keras (TensorFlow) same architecture", "skipped: TensorFlow not installed")
+    else:
+        report.add(sec, "Keras BiLSTM real tokens/s", keras["real_tokens_per_s"], "tok/s",
+                   "{:,.0f}")
+        report.add(sec, "Keras BiLSTM padded tokens/s", keras["padded_tokens_per_s"], "tok/s",
+                   "{:,.0f}")
+        report.add(sec, "fit / Keras (target >= 2)", fit_tps / keras["real_tokens_per_s"], "x",
+                   "{:.2f}")
+    return clf
+
+
+# ------------------------------------------------------------------ inference
+
+
+def bench_inference(report, tok, clf, X_test, n_latency):
+    sec = "inference"
+    report.section(f"{sec} (25k IMDB test reviews, default-size model, device {clf.device_})")
+    pipe = Pipeline([("tokenizer", tok), ("lstm", clf)])
+    start = time.perf_counter()
+    ids = tok.transform(X_test)
+    t_tok = time.perf_counter() - start
+    start = time.perf_counter()
+    clf.predict(ids)
+    t_pred = time.perf_counter() - start
+    report.add(sec, "tokenize 25k s", t_tok, "s", "{:.2f}")
+    report.add(sec, "predict 25k (ids) s", t_pred, "s", "{:.2f}")
+    report.add(sec, "tokenize + predict 25k s (target <= 45)", t_tok + t_pred, "s", "{:.2f}")
+    real = int(np.maximum(sequence_lengths(ids), 1).sum())
+    report.add(sec, "prediction throughput", real / t_pred, "tok/s", "{:,.0f}")
+    rng = np.random.default_rng(1)
+    texts = [X_test[i] for i in rng.choice(len(X_test), n_latency, replace=False)]
+    pipe.predict(texts[:1])
+    times = []
+    for text in texts:
+        start = time.perf_counter()
+        pipe.predict([text])
+        times.append(time.perf_counter() - start)
+    ms = 1000 * np.asarray(times)
+    report.add(sec, f"single text latency p50 over {n_latency} (target <= 10)",
+               float(np.percentile(ms, 50)), "ms", "{:.2f}")
+    report.add(sec, "single text latency p95", float(np.percentile(ms, 95)), "ms", "{:.2f}")
+
+
+# -------------------------------------------------------------------- threads
+
+
+def bench_threads(report, ids, y, n_train):
+    sec = "threads"
+    report.section(f"{sec} (cross_validate, 2 folds of {n_train} reviews)")
+    report.add(sec, "torch threads in this process", torch.get_num_threads(), "", "{:d}")
+    keep = np.random.default_rng(2).permutation(len(ids))[:n_train]
+    X, yy = ids[keep], y[keep]
+    clf = LSTMClassifier(max_epochs=1, early_stopping=False, validation_fraction=None,
+                         random_state=0, device="cpu", callbacks=[("probe", _ThreadProbe())])
+    wall = {}
+    for n_jobs in (1, 2):
+        start = time.perf_counter()
+        res = cross_validate(clf, X, yy, cv=2, n_jobs=n_jobs, return_estimator=True)
+        wall[n_jobs] = time.perf_counter() - start
+        threads = [dict(est.net_.callbacks_)["probe"].threads_ for est in res["estimator"]]
+        report.add(sec, f"n_jobs={n_jobs}: torch threads per fit", str(threads))
+        report.add(sec, f"n_jobs={n_jobs}: wall s", wall[n_jobs], "s", "{:.1f}")
+    report.add(sec, "speed-up of n_jobs=2 (no oversubscription if > 1)", wall[1] / wall[2],
+               "x", "{:.2f}")
+
+
+# --------------------------------------------------------------------- memory
+
+
+_FIT_FULL = """
+import resource, time
+from sklearn.pipeline import make_pipeline
+from sklstm import LSTMClassifier, TextTokenizer
+from sklstm.datasets import load_imdb
+X, y = load_imdb("train", return_X_y=True)
+start = time.perf_counter()
+make_pipeline(TextTokenizer(), LSTMClassifier(max_epochs={epochs}, random_state=0)).fit(X, y)
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def bench_memory(report, epochs):
+    sec = "memory"
+    report.section(f"{sec} (fresh process: default pipeline on 25k train, {epochs} epoch)")
+    out = subprocess.run([sys.executable, "-c", _FIT_FULL.format(epochs=epochs)],
+                         check=True, capture_output=True, text=True)
+    seconds, peak = map(float, out.stdout.split()[-2:])
+    report.add(sec, "fit wall s", seconds, "s", "{:.0f}")
+    report.add(sec, "peak RSS fitting the default pipeline (target <= 2048)", peak, "MiB",
+               "{:,.0f}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="benchmarks/results/perf.json")
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--n-train", type=int, default=2000,
+                        help="reviews in the training-throughput sample")
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--quick", action="store_true",
+                        help="small samples, no full-data memory run (a smoke test)")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.n_train, args.repeat = 256, 1
+
+    report = Report("sklstm performance benchmark")
+    X_train, y_train = load_imdb("train", return_X_y=True)
+    X_test, _ = load_imdb("test", return_X_y=True)
+    if args.quick:  # the archive is ordered by label: sample across it
+        keep = np.random.default_rng(0).permutation(len(X_train))[:2000]
+        X_train, y_train, X_test = [X_train[i] for i in keep], y_train[keep], X_test[::25]
+    X_train, X_test = list(X_train), list(X_test)
+
+    tok, ids = bench_tokenizer(report, X_train, X_test, 1 if args.quick else args.repeat)
+    clf = bench_training(report, ids, y_train, args.device, args.n_train, args.repeat)
+    bench_inference(report, tok, clf, X_test, 50 if args.quick else 200)
+    bench_threads(report, ids, y_train, 128 if args.quick else 600)
+    if not args.quick:
+        bench_memory(report, epochs=1)
+    report.add("memory", "peak RSS of this benchmark process", peak_rss_mb(), "MiB", "{:,.0f}")
+    report.add("memory", "RSS now", current_rss_mb(), "MiB", "{:,.0f}")
+    report.save(args.out, args=vars(args))
+
+
+if __name__ == "__main__":
+    main()
