@@ -13,7 +13,7 @@ ifneq ($(wildcard ../shared/datasets/aclImdb_v1.tar.gz),)
 export SKLSTM_DATA ?= $(abspath ../shared/datasets)
 endif
 
-.PHONY: setup test test-fast compare clean
+.PHONY: setup test test-fast compare bench bench-accuracy clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,14 @@ test-fast: $(STAMP)
 
 compare: $(STAMP)
 	$(BIN)/sklstm compare --dataset imdb $(ARGS)
+
+# Performance figures of issue 4 (about 10 minutes; --quick for a smoke run).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/perf.py $(ARGS)
+
+# Accuracy figures of issue 5: one IMDB model per run, e.g. ARGS="lstm_default nbsvm".
+bench-accuracy: $(STAMP)
+	$(BIN)/python benchmarks/accuracy.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
