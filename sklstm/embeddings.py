@@ -240,6 +240,9 @@ class WordVectors:
                 n_case += row >= 0
             rows[i] = row
         found = rows >= 0
+        if not found.any():
+            warnings.warn(f"no vocabulary word has a vector among the {len(self)} words; "
+                          "all rows are random", UserWarning, stacklevel=2)
         if scale is None:
             source = self.vectors[rows[found]] if found.any() else self.vectors
             scale = float(source.std()) if source.size else 1.0
@@ -566,7 +569,8 @@ def _read_text(f, path, *, first_line, header, limit, collector, decode):
         if not wheres:
             return
         try:
-            block = np.array(values, dtype=np.float32).reshape(len(wheres), dim)
+            with np.errstate(over="ignore"):  # too large for float32: inf, refused below
+                block = np.array(values, dtype=np.float32).reshape(len(wheres), dim)
         except ValueError:
             for k, where in enumerate(wheres):
                 for value in values[k * dim:(k + 1) * dim]:
