@@ -121,7 +121,10 @@ class LSTMTextModule(nn.Module):
         self.conv = None
         lstm_input_size = embedding_dim
         if conv_filters is not None:
-            self.conv = nn.Conv1d(embedding_dim, conv_filters, conv_kernel_size, padding="same")
+            # "Same" padding, the odd one on the right for even kernels (as
+            # torch's padding="same", which warns about even kernels).
+            self.conv = nn.Conv1d(embedding_dim, conv_filters, conv_kernel_size)
+            self.conv_padding = ((conv_kernel_size - 1) // 2, conv_kernel_size // 2)
             lstm_input_size = conv_filters
         if bidirectional:
             # One unidirectional LSTM per direction and layer: the backward one
@@ -166,7 +169,8 @@ class LSTMTextModule(nn.Module):
             real = (torch.arange(X.shape[1], device=X.device).unsqueeze(0)
                     < lengths.unsqueeze(1)).unsqueeze(-1)
             h = h * real  # beyond a row's end the convolution must see zeros
-            h = torch.relu(self.conv(h.transpose(1, 2))).transpose(1, 2) * real
+            h = nn.functional.pad(h.transpose(1, 2), self.conv_padding)
+            h = torch.relu(self.conv(h)).transpose(1, 2) * real
         if not self.bidirectional:
             return self.lstm(h)[0]
         reverse = _reverse_index(lengths, X.shape[1])
