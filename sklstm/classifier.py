@@ -54,7 +54,7 @@ class WarmupCosine:
     --------
     >>> from sklstm.classifier import WarmupCosine
     >>> [round(WarmupCosine(6, 2)(step), 2) for step in range(6)]
-    [0.5, 1.0, 1.0, 0.85, 0.5, 0.15]
+    [0.5, 1.0, 0.9, 0.65, 0.35, 0.1]
     """
 
     def __init__(self, total_steps, warmup_steps):
@@ -64,7 +64,8 @@ class WarmupCosine:
     def __call__(self, step):
         if step < self.warmup_steps:
             return (step + 1) / self.warmup_steps
-        progress = (step - self.warmup_steps) / max(self.total_steps - self.warmup_steps, 1)
+        # Neither the peak nor a zero learning rate is repeated or wasted.
+        progress = (step + 1 - self.warmup_steps) / (self.total_steps + 1 - self.warmup_steps)
         return 0.5 * (1.0 + math.cos(math.pi * min(progress, 1.0)))
 
 
