@@ -36,11 +36,11 @@ def test_accepted_forms(vocabulary):
     ({"<pad>": 0, "<unk>": 1, "a": 3}, ValueError, r"0 \.\. 2 .*token 'a' has id 3"),
     ({"a": 0, "b": 1}, ValueError, r"ids must be 2 \.\. 3 .* token 'a' has id 0"),
     ({"a": -1}, ValueError, "token 'a' has id -1"),
-    (["a", "<pad>", "<unk>"], ValueError, "reserved token .<pad>. is at position 1 in vocabulary; it must "
-                                          "be at position 0"),
+    (["a", "<pad>", "<unk>"], ValueError,
+     "reserved token '<pad>' is at position 1 in vocabulary; it must be at position 0"),
     (["<pad>", "a"], ValueError, "reserved token '<unk>' is missing"),
-    ({"<pad>": 0, "<unk>": 2, "a": 1}, ValueError, "reserved token .<unk>. has id 2 in vocabulary; it must "
-                                                   "have id 1"),
+    ({"<pad>": 0, "<unk>": 2, "a": 1}, ValueError,
+     "reserved token '<unk>' has id 2 in vocabulary; it must have id 1"),
     ({"<pad>": 1, "<unk>": 0}, ValueError, "reserved token '<pad>' has id 1"),
     (["<pad>", "<unk>"], ValueError, "no tokens besides the reserved"),
     ([], ValueError, "no tokens"),
