@@ -7,6 +7,8 @@ callbacks, history and device handling. Batches come from
 :class:`~sklstm.batching.BucketIterator`, grouped by length and trimmed.
 """
 
+import math
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -20,11 +22,12 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 from skorch import NeuralNetClassifier
-from skorch.callbacks import EarlyStopping, GradientNormClipping, ProgressBar
+from skorch.callbacks import EarlyStopping, GradientNormClipping, LRScheduler, ProgressBar
 from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 
 from .batching import BucketIterator, sequence_lengths
+from .embeddings import check_embedding_matrix
 from .modules import POOLING_OPTIONS, LSTMTextModule
 
 __all__ = ["LSTMClassifier"]
@@ -32,6 +35,38 @@ __all__ = ["LSTMClassifier"]
 _OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "sgd": torch.optim.SGD}
 # Evaluation needs no gradients, so it affords larger batches.
 _EVAL_BATCH_FACTOR = 4
+
+
+class WarmupCosine:
+    """Learning-rate factor: linear warm-up, then cosine decay towards zero.
+
+    A picklable ``lr_lambda`` for :class:`torch.optim.lr_scheduler.LambdaLR`,
+    stepped once per batch.
+
+    Parameters
+    ----------
+    total_steps : int
+        Number of training batches in all.
+    warmup_steps : int
+        Batches over which the factor rises linearly to 1.
+
+    Examples
+    --------
+    >>> from sklstm.classifier import WarmupCosine
+    >>> [round(WarmupCosine(6, 2)(step), 2) for step in range(6)]
+    [0.5, 1.0, 0.9, 0.65, 0.35, 0.1]
+    """
+
+    def __init__(self, total_steps, warmup_steps):
+        self.total_steps = total_steps
+        self.warmup_steps = warmup_steps
+
+    def __call__(self, step):
+        if step < self.warmup_steps:
+            return (step + 1) / self.warmup_steps
+        # Neither the peak nor a zero learning rate is repeated or wasted.
+        progress = (step + 1 - self.warmup_steps) / (self.total_steps + 1 - self.warmup_steps)
+        return 0.5 * (1.0 + math.cos(math.pi * min(progress, 1.0)))
 
 
 def _is_missing(value):
@@ -153,6 +188,30 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
     callbacks : list of skorch callbacks or None, default=None
         Extra skorch callbacks (instances or ``(name, callback)`` pairs),
         added after sklstm's own.
+    embeddings : array-like of shape (n_rows, dim), EmbeddingMatrix or None, default=None
+        Initial word vectors, row ``i`` for token id ``i``, such as
+        :meth:`sklstm.WordVectors.align` makes for the tokenizer's
+        vocabulary. Their width ``dim`` is the embedding width:
+        ``embedding_dim`` is ignored. Row 0 (padding) is set to zero.
+    freeze_embeddings : bool, default=False
+        Keep the given ``embeddings`` fixed during training (ignored without
+        them).
+    lr_schedule : {'onecycle', 'cosine'} or None, default=None
+        Learning-rate schedule, stepped after every training batch over
+        ``max_epochs`` epochs: 'onecycle' rises from ``lr / 25`` to ``lr``
+        during the first ``warmup`` share of the batches, then anneals to
+        nearly zero (:class:`torch.optim.lr_scheduler.OneCycleLR`, which
+        also cycles Adam's first beta or SGD's momentum); 'cosine' rises
+        linearly to ``lr`` during the ``warmup`` share, then decays to zero
+        along a cosine. None keeps ``lr`` fixed. Early stopping may end
+        training before the schedule does.
+    warmup : float, default=0.1
+        Share of all training batches spent warming up, in [0, 1).
+    conv_filters : int or None, default=None
+        If set, a 1-D convolution with this many filters (same padding,
+        ReLU) runs over the word vectors before the LSTM (a CNN-LSTM).
+    conv_kernel_size : int, default=5
+        Width of the convolution's window, in tokens.
 
     Attributes
     ----------
@@ -160,7 +219,8 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         The labels seen in ``fit``, sorted.
     n_vocab_ : int
         Size of the embedding table: the largest id seen in ``fit`` plus one
-        (at least 2). Larger ids at prediction time are read as unknown.
+        (at least 2), or the number of rows of ``embeddings`` if larger.
+        Larger ids at prediction time are read as unknown.
     n_features_in_ : int
         Width of the id matrix seen in ``fit``. Later calls may be wider or
         narrower: widths follow each call's longest text.
@@ -217,6 +277,12 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         "device": [str, torch.device],
         "verbose": ["verbose"],
         "callbacks": [list, None],
+        "embeddings": ["array-like", None],
+        "freeze_embeddings": ["boolean"],
+        "lr_schedule": [StrOptions({"onecycle", "cosine"}), None],
+        "warmup": [Interval(Real, 0, 1, closed="left")],
+        "conv_filters": [Interval(Integral, 1, None, closed="left"), None],
+        "conv_kernel_size": [Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(self, *, embedding_dim=128, hidden_size=128, num_layers=1,
@@ -224,7 +290,9 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
                  optimizer="adam", lr=2e-3, weight_decay=0.0, batch_size=64,
                  max_epochs=10, clip_grad_norm=1.0, early_stopping=True, patience=2,
                  validation_fraction=0.1, class_weight=None, random_state=None,
-                 device="auto", verbose=0, callbacks=None):
+                 device="auto", verbose=0, callbacks=None, embeddings=None,
+                 freeze_embeddings=False, lr_schedule=None, warmup=0.1, conv_filters=None,
+                 conv_kernel_size=5):
         self.embedding_dim = embedding_dim
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -246,6 +314,12 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         self.device = device
         self.verbose = verbose
         self.callbacks = callbacks
+        self.embeddings = embeddings
+        self.freeze_embeddings = freeze_embeddings
+        self.lr_schedule = lr_schedule
+        self.warmup = warmup
+        self.conv_filters = conv_filters
+        self.conv_kernel_size = conv_kernel_size
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -339,6 +413,34 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
             callbacks.append(("progress_bar", ProgressBar()))
         return callbacks + list(self.callbacks or [])
 
+    def _lr_scheduler(self, n_train):
+        """The per-batch learning-rate schedule callback, in a list (empty without one)."""
+        if self.lr_schedule is None:
+            return []
+        total = -(-n_train // self.batch_size) * self.max_epochs
+        if self.lr_schedule == "onecycle":
+            scheduler = LRScheduler(torch.optim.lr_scheduler.OneCycleLR, step_every="batch",
+                                    max_lr=self.lr, total_steps=total, pct_start=self.warmup)
+        else:
+            scheduler = LRScheduler(torch.optim.lr_scheduler.LambdaLR, step_every="batch",
+                                    lr_lambda=WarmupCosine(total, int(self.warmup * total)))
+        return [("lr_scheduler", scheduler)]
+
+    def _embedding_params(self, X):
+        """Module parameters for ``embeddings``; sets ``n_vocab_``."""
+        self.n_vocab_ = max(int(X.max()) + 1, 2)
+        if self.embeddings is None:
+            return dict(module__embedding_dim=self.embedding_dim)
+        matrix = check_embedding_matrix(self.embeddings)
+        if self.n_vocab_ > len(matrix):
+            warnings.warn(f"X holds token ids up to {self.n_vocab_ - 1} but embeddings has "
+                          f"only {len(matrix)} rows; ids from {len(matrix)} on get random "
+                          "vectors (was the table aligned to this tokenizer's vocabulary?)",
+                          UserWarning, stacklevel=3)
+        self.n_vocab_ = max(self.n_vocab_, len(matrix))
+        return dict(module__embedding_dim=matrix.shape[1], module__embeddings=matrix,
+                    module__freeze_embeddings=self.freeze_embeddings)
+
     def _resolve_device(self):
         device = str(self.device)
         if device == "auto":
@@ -378,7 +480,7 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"LSTMClassifier needs at least 2 classes in y; got one class: "
                              f"{self.classes_.tolist()!r}")
         y_encoded = y_encoded.astype(np.int64)
-        self.n_vocab_ = max(int(X.max()) + 1, 2)
+        embedding_params = self._embedding_params(X)
         self.device_ = self._resolve_device()
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
 
@@ -392,7 +494,9 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
             LSTMTextModule,
             module__num_embeddings=self.n_vocab_,
             module__num_classes=len(self.classes_),
-            module__embedding_dim=self.embedding_dim,
+            **embedding_params,
+            module__conv_filters=self.conv_filters,
+            module__conv_kernel_size=self.conv_kernel_size,
             module__hidden_size=self.hidden_size,
             module__num_layers=self.num_layers,
             module__bidirectional=self.bidirectional,
@@ -413,7 +517,7 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
             iterator_valid__batch_size=self.batch_size * _EVAL_BATCH_FACTOR,
             train_split=None if valid is None else predefined_split(valid),
             classes=np.arange(len(self.classes_)),
-            callbacks=self._callbacks(),
+            callbacks=self._callbacks() + self._lr_scheduler(len(y_train)),
             device=self.device_,
             verbose=self.verbose,
         )

@@ -10,8 +10,13 @@ direction runs over each row reversed *within its own length*, so that it,
 too, starts on the row's last real token and meets padding only at the end.
 This gives the exact results of ``PackedSequence`` without packing, whose
 backward pass is very slow on the CPU for long sequences.
+
+The optional convolutional front-end keeps this property: the word vectors
+beyond a row's end are zero, as the zero padding of a lone text is, and
+its outputs there are zeroed again before the LSTM reads them.
 """
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -66,6 +71,17 @@ class LSTMTextModule(nn.Module):
         Id of padding; its vector is zero and never trained.
     unknown_idx : int, default=1
         Id that replaces ids outside the vocabulary.
+    embeddings : array-like of shape (n_rows, embedding_dim) or None, default=None
+        Initial word vectors for ids ``0 .. n_rows - 1`` (``n_rows`` at most
+        ``num_embeddings``; further rows keep their random start). The
+        padding row is set to zero.
+    freeze_embeddings : bool, default=False
+        Keep the word vectors fixed during training.
+    conv_filters : int or None, default=None
+        If set, a 1-D convolution with this many filters (same padding, ReLU)
+        runs over the word vectors before the LSTM, as in a CNN-LSTM.
+    conv_kernel_size : int, default=5
+        Width of the convolution's window, in tokens.
 
     Examples
     --------
@@ -80,10 +96,15 @@ class LSTMTextModule(nn.Module):
 
     def __init__(self, *, num_embeddings, num_classes, embedding_dim=128,
                  hidden_size=128, num_layers=1, bidirectional=True, dropout=0.0,
-                 embedding_dropout=0.0, pooling="max", padding_idx=0, unknown_idx=1):
+                 embedding_dropout=0.0, pooling="max", padding_idx=0, unknown_idx=1,
+                 embeddings=None, freeze_embeddings=False, conv_filters=None,
+                 conv_kernel_size=5):
         super().__init__()
         if pooling not in POOLING_OPTIONS:
             raise ValueError(f"pooling must be one of {POOLING_OPTIONS}, got {pooling!r}")
+        if conv_filters is not None and (conv_filters < 1 or conv_kernel_size < 1):
+            raise ValueError(f"conv_filters and conv_kernel_size must be >= 1, got "
+                             f"{conv_filters} and {conv_kernel_size}")
         self.num_embeddings = num_embeddings
         self.bidirectional = bidirectional
         self.pooling = pooling
@@ -92,20 +113,31 @@ class LSTMTextModule(nn.Module):
         self.hidden_size = hidden_size
 
         self.embedding = nn.Embedding(num_embeddings, embedding_dim, padding_idx=padding_idx)
+        if embeddings is not None:
+            self._load_embeddings(embeddings)
+        self.embedding.weight.requires_grad_(not freeze_embeddings)
         self.embedding_dropout = nn.Dropout(embedding_dropout)
         self.dropout = nn.Dropout(dropout)
+        self.conv = None
+        lstm_input_size = embedding_dim
+        if conv_filters is not None:
+            # "Same" padding, the odd one on the right for even kernels (as
+            # torch's padding="same", which warns about even kernels).
+            self.conv = nn.Conv1d(embedding_dim, conv_filters, conv_kernel_size)
+            self.conv_padding = ((conv_kernel_size - 1) // 2, conv_kernel_size // 2)
+            lstm_input_size = conv_filters
         if bidirectional:
             # One unidirectional LSTM per direction and layer: the backward one
             # reads rows reversed within their lengths (see module docstring).
             self.forward_layers = nn.ModuleList()
             self.backward_layers = nn.ModuleList()
-            input_size = embedding_dim
+            input_size = lstm_input_size
             for _ in range(num_layers):
                 self.forward_layers.append(nn.LSTM(input_size, hidden_size, batch_first=True))
                 self.backward_layers.append(nn.LSTM(input_size, hidden_size, batch_first=True))
                 input_size = 2 * hidden_size
         else:
-            self.lstm = nn.LSTM(embedding_dim, hidden_size, num_layers=num_layers,
+            self.lstm = nn.LSTM(lstm_input_size, hidden_size, num_layers=num_layers,
                                 batch_first=True, dropout=dropout if num_layers > 1 else 0.0)
         out_size = hidden_size * (2 if bidirectional else 1)
         if pooling == "attention":
@@ -113,6 +145,17 @@ class LSTMTextModule(nn.Module):
                 nn.Linear(out_size, out_size), nn.Tanh(), nn.Linear(out_size, 1, bias=False)
             )
         self.output = nn.Linear(out_size, num_classes)
+
+    def _load_embeddings(self, embeddings):
+        weights = torch.as_tensor(np.asarray(embeddings, dtype=np.float32))
+        table = self.embedding.weight
+        if weights.ndim != 2 or weights.shape[1] != table.shape[1] or (
+                weights.shape[0] > table.shape[0]):
+            raise ValueError(f"embeddings must have shape (n_rows, {table.shape[1]}) with "
+                             f"n_rows <= {table.shape[0]}, got {tuple(weights.shape)}")
+        with torch.no_grad():
+            table[:len(weights)] = weights
+            table[self.padding_idx] = 0.0
 
     def lengths(self, X):
         """Length of each row: position of its last non-padding id plus one, at least 1."""
@@ -122,6 +165,12 @@ class LSTMTextModule(nn.Module):
     def encode(self, X, lengths):
         """Per-step outputs of the LSTM stack, shape (batch, steps, out_size)."""
         h = self.embedding_dropout(self.embedding(X))
+        if self.conv is not None:
+            real = (torch.arange(X.shape[1], device=X.device).unsqueeze(0)
+                    < lengths.unsqueeze(1)).unsqueeze(-1)
+            h = h * real  # beyond a row's end the convolution must see zeros
+            h = nn.functional.pad(h.transpose(1, 2), self.conv_padding)
+            h = torch.relu(self.conv(h)).transpose(1, 2) * real
         if not self.bidirectional:
             return self.lstm(h)[0]
         reverse = _reverse_index(lengths, X.shape[1])

@@ -25,6 +25,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from tokenizers import Regex, Tokenizer, models, normalizers, pre_tokenizers, trainers
 
+from ._vocabulary import check_vocabulary
+
 __all__ = ["PAD_ID", "PAD_TOKEN", "UNK_ID", "UNK_TOKEN", "TextTokenizer", "check_texts"]
 
 PAD_TOKEN = "<pad>"
@@ -359,6 +361,18 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         Type of the returned ids. It must hold every id below the vocabulary
         size; ``np.int32`` halves the memory of ``np.int64`` and is accepted
         by PyTorch embeddings.
+    vocabulary : mapping of str to int, sequence of str or None, default=None
+        A fixed word vocabulary (``level="word"`` only), like
+        ``CountVectorizer``'s: a mapping of token to id such as another
+        tokenizer's ``vocabulary_`` (ids ``0 .. n - 1``, ``"<pad>": 0`` and
+        ``"<unk>": 1``), or a sequence of distinct tokens, whose ids are
+        their positions. Leave both reserved tokens out to have them added
+        in front (the other ids then start at 2). :meth:`fit` keeps it as
+        it is (``max_features`` and ``min_frequency`` are not used), so an
+        embedding table aligned to it, such as
+        :meth:`sklstm.WordVectors.align` makes, stays aligned when a
+        pipeline is refitted. Tokens are matched after normalization, so
+        with ``lowercase=True`` they should be lowercase.
 
     Attributes
     ----------
@@ -416,11 +430,12 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         "max_length": [Interval(Integral, 1, None, closed="left"), None],
         "truncation": [StrOptions({"head_tail", "head", "tail"})],
         "dtype": "no_validation",  # checked in fit, once the vocabulary size is known
+        "vocabulary": [Mapping, "array-like", None],
     }
 
     def __init__(self, *, level="word", max_features=20000, min_frequency=2,
                  lowercase=True, normalization="NFKC", strip_html=True,
-                 max_length=400, truncation="head_tail", dtype=np.int32):
+                 max_length=400, truncation="head_tail", dtype=np.int32, vocabulary=None):
         self.level = level
         self.max_features = max_features
         self.min_frequency = min_frequency
@@ -430,6 +445,7 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         self.max_length = max_length
         self.truncation = truncation
         self.dtype = dtype
+        self.vocabulary = vocabulary
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -558,7 +574,13 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
     def _fit(self, X):
         dtype = self._check_dtype()
         texts = _make_encodable(check_texts(X, name=type(self).__name__))
-        if self.level == "word":
+        if self.vocabulary is not None:  # a fixed vocabulary: nothing to learn
+            if self.level != "word":
+                raise ValueError(f"vocabulary needs level='word', got level={self.level!r}")
+            vocab = check_vocabulary(self.vocabulary, reserved=_SPECIAL_TOKENS)
+            self._set_tokenizer(self._new_tokenizer(models.WordLevel(vocab, unk_token=UNK_TOKEN)))
+            flat = lengths = None
+        elif self.level == "word":
             flat, lengths = self._fit_word(texts)
         else:
             self._fit_trained(texts)

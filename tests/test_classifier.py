@@ -276,3 +276,179 @@ def test_user_callbacks_run():
     counter = CountEpochs()
     clf = LSTMClassifier(**dict(FIXED, max_epochs=3, callbacks=[("count", counter)])).fit(X, y)
     assert dict(clf.net_.callbacks_)["count"].epochs == 3
+
+
+# ------------------------------------------------------ pretrained vectors
+
+
+def _table(n_rows=42, dim=6, seed=0):
+    table = np.random.default_rng(seed).normal(0, 0.5, (n_rows, dim)).astype(np.float32)
+    table[0] = 0
+    return table
+
+
+def test_embeddings_initialise_the_table_and_set_its_width():
+    X, y = signal_data(n=80)  # ids up to 41
+    table = _table()
+    clf = LSTMClassifier(**dict(FIXED, max_epochs=2, embeddings=table, embedding_dim=99))
+    clf.fit(X, y)
+    weight = clf.module_.embedding.weight.detach().numpy()
+    assert weight.shape == (42, 6) and clf.n_vocab_ == 42  # the table's width wins
+    assert not np.allclose(weight[2:], table[2:])  # fine-tuned by default
+    frozen = LSTMClassifier(**dict(FIXED, max_epochs=2, embeddings=table,
+                                   freeze_embeddings=True)).fit(X, y)
+    np.testing.assert_array_equal(frozen.module_.embedding.weight.detach().numpy(), table)
+    assert clf.score(X, y) > 0.5
+    np.testing.assert_array_equal(table, _table())  # the parameter is not modified
+
+
+def test_embeddings_larger_or_smaller_than_the_ids():
+    X, y = signal_data(n=60)
+    big = LSTMClassifier(**dict(FIXED, max_epochs=1, embeddings=_table(100))).fit(X, y)
+    assert big.n_vocab_ == 100
+    # ids 42 .. 99 have rows of their own: they are not read as unknown
+    assert big.predict_proba(np.array([[99, 0]])).shape == (1, 2)
+    with pytest.warns(UserWarning, match="ids up to 41 but embeddings has only 30 rows"):
+        small = LSTMClassifier(**dict(FIXED, max_epochs=1, embeddings=_table(30))).fit(X, y)
+    assert small.n_vocab_ == 42
+    weight = small.module_.embedding.weight.detach().numpy()
+    assert weight.shape == (42, 6)
+    np.testing.assert_array_equal(weight[:1], 0)
+
+
+def test_embeddings_accept_aligned_vectors_and_reject_raw_ones():
+    from sklstm import WordVectors
+
+    X, y = signal_data(n=60)
+    words = [f"w{i}" for i in range(2, 42)]
+    vectors = WordVectors(words, _table(40))
+    aligned = vectors.align(words, random_state=0)
+    clf = LSTMClassifier(**dict(FIXED, max_epochs=1, embeddings=aligned,
+                                freeze_embeddings=True)).fit(X, y)
+    np.testing.assert_array_equal(clf.module_.embedding.weight.detach().numpy(),
+                                  aligned.matrix)
+    with pytest.raises(TypeError, match=r"align\(tokenizer.vocabulary_\)"):
+        LSTMClassifier(**dict(FIXED, embeddings=vectors)).fit(X, y)
+
+
+@pytest.mark.parametrize("embeddings, match", [
+    (np.zeros((1, 4)), "at least 2 rows"),
+    (np.zeros(4), "2-D"),
+    (np.full((5, 2), np.nan), "row 0 holds NaN"),
+    ("table", "embeddings"),
+])
+def test_bad_embeddings(embeddings, match):
+    X, y = signal_data(n=40)
+    with pytest.raises(ValueError, match=match):
+        LSTMClassifier(**dict(FIXED, embeddings=embeddings)).fit(X, y)
+
+
+def test_embeddings_clone_and_pickle():
+    X, y = signal_data(n=60)
+    clf = LSTMClassifier(**dict(FIXED, max_epochs=1, embeddings=_table(),
+                                freeze_embeddings=True))
+    twin = clone(clf)
+    np.testing.assert_array_equal(twin.embeddings, clf.embeddings)
+    twin.fit(X, y)
+    restored = pickle.loads(pickle.dumps(twin))
+    np.testing.assert_array_equal(restored.predict_proba(X), twin.predict_proba(X))
+
+
+# -------------------------------------------------------- learning rates
+
+
+class LRPerBatch(Callback):
+    """The optimizer's learning rate at the start of each training batch."""
+
+    def initialize(self):
+        self.lrs = []
+        return self
+
+    def on_batch_begin(self, net, batch=None, training=False, **kwargs):
+        if training:
+            self.lrs.append(net.optimizer_.param_groups[0]["lr"])
+
+
+def _fit_with_lrs(**params):
+    X, y = signal_data(n=100)
+    recorder = LRPerBatch()
+    clf = LSTMClassifier(**dict(FIXED, max_epochs=5, batch_size=16, lr=1e-2,
+                                callbacks=[("lrs", recorder)], **params)).fit(X, y)
+    return clf, np.array(dict(clf.net_.callbacks_)["lrs"].lrs)
+
+
+def test_no_schedule_keeps_lr():
+    clf, lrs = _fit_with_lrs()
+    assert len(lrs) == 7 * 5 and np.all(lrs == 1e-2)
+    assert "lr_scheduler" not in dict(clf.net_.callbacks_)
+
+
+def test_onecycle_schedule_changes_lr_every_batch():
+    clf, lrs = _fit_with_lrs(lr_schedule="onecycle", warmup=0.2)
+    assert len(lrs) == 35  # ceil(100 / 16) batches x 5 epochs
+    assert lrs[0] == pytest.approx(1e-2 / 25)
+    assert lrs.max() == pytest.approx(1e-2) and lrs.argmax() == 6  # peak after 20% of 35
+    assert np.all(np.diff(lrs[:7]) > 0) and np.all(np.diff(lrs[7:]) < 0)
+    assert lrs[-1] < 1e-4
+    # skorch records the learning rate of every batch in the history
+    recorded = [b["event_lr"] for epoch in clf.history_ for b in epoch["batches"]]
+    np.testing.assert_allclose(recorded, lrs)
+
+
+def test_cosine_schedule_with_warmup():
+    from sklstm.classifier import WarmupCosine
+
+    clf, lrs = _fit_with_lrs(lr_schedule="cosine", warmup=0.2)
+    factor = WarmupCosine(35, 7)
+    np.testing.assert_allclose(lrs, [1e-2 * factor(step) for step in range(35)])
+    assert lrs[0] == pytest.approx(1e-2 / 7) and lrs[6] == pytest.approx(1e-2)
+    assert np.all(np.diff(lrs[6:]) < 0) and lrs[-1] < 1e-4
+    _, no_warmup = _fit_with_lrs(lr_schedule="cosine", warmup=0.0)
+    assert 0.99e-2 < no_warmup[0] < 1e-2 and np.all(np.diff(no_warmup) < 0)
+
+
+def test_schedule_counts_training_batches_only_and_stops_early_safely():
+    X, y = signal_data(n=200)
+    y = np.random.default_rng(0).permutation(y)  # noise: early stopping triggers
+    clf = LSTMClassifier(**dict(SMALL, lr=3e-2, max_epochs=30, batch_size=16, patience=1,
+                                lr_schedule="onecycle", validation_fraction=0.2)).fit(X, y)
+    assert clf.n_iter_ < 30
+    scheduler = dict(clf.net_.callbacks_)["lr_scheduler"].lr_scheduler_
+    assert scheduler.total_steps == 10 * 30  # 160 training rows in batches of 16
+
+
+def test_schedule_pickles():
+    clf, _ = _fit_with_lrs(lr_schedule="cosine")
+    clf.set_params(callbacks=None)
+    restored = pickle.loads(pickle.dumps(clf))
+    X, _ = signal_data(n=10)
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+
+
+@pytest.mark.parametrize("params, match", [
+    (dict(lr_schedule="linear"), "lr_schedule"),
+    (dict(warmup=1.0), "warmup"),
+    (dict(warmup=-0.1), "warmup"),
+    (dict(conv_filters=0), "conv_filters"),
+    (dict(conv_kernel_size=0), "conv_kernel_size"),
+    (dict(freeze_embeddings="yes"), "freeze_embeddings"),
+])
+def test_invalid_new_parameters(params, match):
+    X, y = signal_data(n=40)
+    with pytest.raises(ValueError, match=match):
+        LSTMClassifier(**dict(FIXED, **params)).fit(X, y)
+
+
+# ----------------------------------------------------------------- CNN-LSTM
+
+
+def test_conv_front_end_learns_and_is_padding_exact():
+    X, y = signal_data()
+    clf = LSTMClassifier(**dict(FIXED, conv_filters=12, conv_kernel_size=3)).fit(X[:200],
+                                                                               y[:200])
+    assert clf.module_.conv.out_channels == 12 and clf.module_.conv.kernel_size == (3,)
+    assert clf.score(X[200:], y[200:]) > 0.8
+    proba = clf.predict_proba(X[200:])
+    for i in (0, 5, 99):
+        np.testing.assert_allclose(clf.predict_proba(X[200 + i:201 + i]), proba[i:i + 1],
+                                   atol=1e-6)

@@ -92,3 +92,74 @@ def test_lengths_and_int32_input():
 def test_unknown_pooling_rejected():
     with pytest.raises(ValueError, match="pooling"):
         make_module(pooling="sum")
+
+
+# ------------------------------------------------ convolutional front-end
+
+
+@pytest.mark.parametrize("pooling, bidirectional, kernel",
+                         list(itertools.product(POOLING_OPTIONS, [True, False], [1, 2, 3, 5])))
+def test_conv_front_end_keeps_padding_out(pooling, bidirectional, kernel):
+    module = make_module(pooling=pooling, bidirectional=bidirectional, num_layers=2,
+                         conv_filters=7, conv_kernel_size=kernel)
+    lengths = [7, 1, 4, 12, 3, 2]
+    X = ragged_batch(lengths, width=15)
+    with torch.no_grad():
+        batched = module(X)
+        single = torch.cat([module(X[i:i + 1, :n]) for i, n in enumerate(lengths)])
+    torch.testing.assert_close(batched, single, atol=1e-5, rtol=1e-5)
+
+
+def test_conv_front_end_shapes_and_zeroed_padding():
+    module = make_module(conv_filters=5, conv_kernel_size=3)
+    assert module.conv.in_channels == 8 and module.conv.out_channels == 5
+    assert module.conv_padding == (1, 1) and make_module(conv_filters=2,
+                                                         conv_kernel_size=4).conv_padding == (1, 2)
+    assert module.forward_layers[0].input_size == 5
+    X = ragged_batch([4, 2])
+    # Zero-valued padding after the convolution: an LSTM that read the
+    # outputs beyond a row's end would still get zeros there.
+    captured = {}
+
+    def keep_input(mod, args, out):
+        captured["input"] = args[0]
+
+    hook = module.forward_layers[0].register_forward_hook(keep_input)
+    with torch.no_grad():
+        module(X)
+    hook.remove()
+    assert captured["input"].shape == (2, 4, 5)
+    assert torch.count_nonzero(captured["input"][1, 2:]) == 0
+    assert torch.count_nonzero(captured["input"][1, :2]) > 0
+    with pytest.raises(ValueError, match="conv_filters"):
+        make_module(conv_filters=0)
+    assert make_module().conv is None
+
+
+# ----------------------------------------------------- pretrained vectors
+
+
+def test_pretrained_embeddings_loaded_and_padding_zeroed():
+    weights = np.random.default_rng(0).normal(size=(30, 8)).astype(np.float32)
+    module = make_module(embeddings=weights)
+    table = module.embedding.weight.detach()
+    torch.testing.assert_close(table[1:30], torch.from_numpy(weights[1:]))
+    assert torch.count_nonzero(table[0]) == 0
+    assert torch.count_nonzero(table[30:]) > 0  # rows beyond the matrix keep their random start
+    assert module.embedding.weight.requires_grad
+
+
+def test_frozen_embeddings_get_no_gradient():
+    weights = np.ones((50, 8), dtype=np.float32)
+    module = make_module(embeddings=weights, freeze_embeddings=True).train()
+    module(ragged_batch([3, 2])).sum().backward()
+    assert not module.embedding.weight.requires_grad
+    assert module.embedding.weight.grad is None
+    assert module.output.weight.grad is not None
+
+
+@pytest.mark.parametrize("shape", [(50, 4), (51, 8), (8,)])
+def test_pretrained_embeddings_shape_checked(shape):
+    with pytest.raises(ValueError, match=r"embeddings must have shape \(n_rows, 8\) with "
+                                         r"n_rows <= 50"):
+        make_module(embeddings=np.zeros(shape, dtype=np.float32))
