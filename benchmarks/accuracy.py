@@ -50,6 +50,40 @@ def lstm_onecycle():
         verbose=1, callbacks=[("lr_schedule", schedule)]))
 
 
+def lstm_w2v():
+    """BiLSTM on word2vec vectors pretrained on the unlabelled and train reviews."""
+    from sklstm import Word2VecVectors
+
+    class _Pretrained:  # fits the vectors, then the pipeline, on fit()
+        def __init__(self):
+            self.model = None
+
+        def fit(self, X, y):
+            unsup = load_imdb("unsup", return_X_y=True)[0]
+            start = time.perf_counter()
+            vectors = Word2VecVectors(vector_size=128, window=5, min_count=2, epochs=5,
+                                      random_state=0).fit(list(unsup) + list(X)).vectors_
+            tokenizer = TextTokenizer().fit(X)
+            table = vectors.align(tokenizer.vocabulary_, random_state=0)
+            print(f"word2vec: {time.perf_counter() - start:.0f} s; {table.report()}", flush=True)
+            self.model = make_pipeline(
+                TextTokenizer(vocabulary=tokenizer.vocabulary_),
+                LSTMClassifier(embeddings=table, lr_schedule="onecycle", max_epochs=4,
+                               early_stopping=False, embedding_dropout=0.2, random_state=0,
+                               verbose=1))
+            self.model.fit(X, y)
+            self.steps = self.model.steps
+            return self
+
+        def predict(self, X):
+            return self.model.predict(X)
+
+        def get_params(self, deep=True):
+            return self.model.get_params(deep=deep)
+
+    return _Pretrained()
+
+
 MODELS = {
     "tfidf_logreg": make_tfidf_logreg,
     "tfidf_logreg_unigram": lambda: make_tfidf_logreg(ngram_range=(1, 1)),
@@ -57,6 +91,7 @@ MODELS = {
     "nbsvm": make_nbsvm,
     "lstm_default": lstm_default,
     "lstm_onecycle": lstm_onecycle,
+    "lstm_w2v": lstm_w2v,
 }
 
 
