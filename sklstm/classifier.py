@@ -7,6 +7,8 @@ callbacks, history and device handling. Batches come from
 :class:`~sklstm.batching.BucketIterator`, grouped by length and trimmed.
 """
 
+import os
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -25,6 +27,8 @@ from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 
 from .batching import BucketIterator, sequence_lengths
+from .callbacks import (StopOnNonFiniteLoss, TrainingCheckpoint, TrainingProgress,
+                        data_fingerprint, read_checkpoint, restore_checkpoint)
 from .modules import POOLING_OPTIONS, LSTMTextModule
 
 __all__ = ["LSTMClassifier"]
@@ -153,6 +157,13 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
     callbacks : list of skorch callbacks or None, default=None
         Extra skorch callbacks (instances or ``(name, callback)`` pairs),
         added after sklstm's own.
+    checkpoint_dir : str, path-like or None, default=None
+        Folder for a checkpoint of the whole training state, replaced
+        atomically after every epoch. A later ``fit`` with the same
+        parameters, data and ``random_state`` resumes from it (and ends with
+        the same weights as an uninterrupted run); one that finds the
+        checkpoint of another run raises ValueError and leaves it alone.
+        Not meant for grid searches, whose fits would share the folder.
 
     Attributes
     ----------
@@ -175,6 +186,18 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         ``valid_loss`` and ``valid_acc``.
     n_iter_ : int
         Number of epochs run.
+    interrupted_ : bool
+        Whether training was stopped by Ctrl-C (``KeyboardInterrupt``). The
+        model is still usable: it has the best validation weights so far
+        with early stopping, else the last ones; an unfinished epoch is not
+        in ``history_``.
+
+    Notes
+    -----
+    A NaN or infinite training loss stops ``fit`` with
+    :class:`~sklstm.callbacks.NonFiniteLossError` (a ``FloatingPointError``)
+    naming the epoch and batch; :meth:`predict_proba` raises
+    ``FloatingPointError`` rather than return NaN.
 
     See Also
     --------
@@ -217,6 +240,7 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         "device": [str, torch.device],
         "verbose": ["verbose"],
         "callbacks": [list, None],
+        "checkpoint_dir": [str, os.PathLike, None],
     }
 
     def __init__(self, *, embedding_dim=128, hidden_size=128, num_layers=1,
@@ -224,7 +248,7 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
                  optimizer="adam", lr=2e-3, weight_decay=0.0, batch_size=64,
                  max_epochs=10, clip_grad_norm=1.0, early_stopping=True, patience=2,
                  validation_fraction=0.1, class_weight=None, random_state=None,
-                 device="auto", verbose=0, callbacks=None):
+                 device="auto", verbose=0, callbacks=None, checkpoint_dir=None):
         self.embedding_dim = embedding_dim
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -246,6 +270,7 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         self.device = device
         self.verbose = verbose
         self.callbacks = callbacks
+        self.checkpoint_dir = checkpoint_dir
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -327,14 +352,17 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         valid = valid[np.argsort(sequence_lengths(X[valid]), kind="stable")]
         return X[train], y[train], Dataset(X[valid], y[valid])
 
-    def _callbacks(self):
-        callbacks = []
+    def _callbacks(self, checkpoint=None):
+        callbacks = [("non_finite_loss", StopOnNonFiniteLoss()),
+                     ("progress", TrainingProgress())]
         if self.clip_grad_norm is not None:
             callbacks.append(("clip_grad", GradientNormClipping(self.clip_grad_norm)))
         if self.early_stopping:
             callbacks.append(("early_stopping", EarlyStopping(
                 monitor="valid_loss", patience=self.patience, load_best=True,
             )))
+        if checkpoint is not None:  # after early stopping, whose state it saves
+            callbacks.append(("checkpoint", checkpoint))
         if self.verbose:
             callbacks.append(("progress_bar", ProgressBar()))
         return callbacks + list(self.callbacks or [])
@@ -381,14 +409,44 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         self.n_vocab_ = max(int(X.max()) + 1, 2)
         self.device_ = self._resolve_device()
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        checkpoint = fingerprint = None
+        if self.checkpoint_dir is not None:
+            fingerprint = self._fingerprint(X, y_encoded)
+            checkpoint = read_checkpoint(self.checkpoint_dir, fingerprint)
+            if checkpoint is not None:  # the same split, even with random_state=None
+                seed = checkpoint["meta"]["seed"]
 
         X_train, y_train, valid = self._split(X, y_encoded, seed)
         criterion_weight = None
         if self.class_weight is not None:
             weights = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
             criterion_weight = torch.as_tensor(weights, dtype=torch.float32)
+        # One generator orders the training batches for the whole fit; the
+        # checkpoint saves and restores its state.
+        rng = np.random.default_rng(seed)
+        saver = None
+        if self.checkpoint_dir is not None:
+            saver = TrainingCheckpoint(self.checkpoint_dir, fingerprint=fingerprint, seed=seed,
+                                       rng=rng, resume=checkpoint)
+        self.net_ = self._build_net(
+            criterion_weight=criterion_weight,
+            train_split=None if valid is None else predefined_split(valid),
+            rng=rng, checkpoint=saver)
+        devices = [torch.device(self.device_)] if self.device_.startswith("cuda") else []
+        with torch.random.fork_rng(devices=devices):
+            torch.manual_seed(seed)
+            self.net_.initialize()
+            epochs = self.max_epochs
+            if checkpoint is not None:
+                epochs = restore_checkpoint(self.net_, checkpoint, rng)
+            self.net_.partial_fit(X_train, y_train, epochs=epochs)
+        self._finish_fit()
+        return self
 
-        self.net_ = NeuralNetClassifier(
+    def _build_net(self, *, criterion_weight=None, train_split=None, rng=None,
+                   checkpoint=None):
+        """The skorch net for the fitted ``classes_``, ``n_vocab_`` and ``device_``."""
+        return NeuralNetClassifier(
             LSTMTextModule,
             module__num_embeddings=self.n_vocab_,
             module__num_classes=len(self.classes_),
@@ -408,23 +466,57 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
             batch_size=self.batch_size,
             iterator_train=BucketIterator,
             iterator_train__shuffle=True,
-            iterator_train__random_state=seed,
+            iterator_train__random_state=rng,
             iterator_valid=BucketIterator,
             iterator_valid__batch_size=self.batch_size * _EVAL_BATCH_FACTOR,
-            train_split=None if valid is None else predefined_split(valid),
+            train_split=train_split,
             classes=np.arange(len(self.classes_)),
-            callbacks=self._callbacks(),
+            callbacks=self._callbacks(checkpoint),
             device=self.device_,
             verbose=self.verbose,
         )
-        devices = [torch.device(self.device_)] if self.device_.startswith("cuda") else []
-        with torch.random.fork_rng(devices=devices):
-            torch.manual_seed(seed)
-            self.net_.fit(X_train, y_train)
+
+    def _finish_fit(self):
+        """Fitted attributes from ``net_``; report a Ctrl-C during training."""
         self.module_ = self.net_.module_
         self.history_ = self.net_.history
+        progress = dict(self.net_.callbacks_)["progress"]
+        self.interrupted_ = bool(progress.interrupted_)
+        if progress.partial_epoch_:
+            del self.history_[-1]  # the unfinished epoch
         self.n_iter_ = len(self.history_)
-        return self
+        if self.interrupted_:
+            stopper = dict(self.net_.callbacks_).get("early_stopping")
+            kept = (f"the weights of epoch {stopper.best_epoch_} (best validation loss)"
+                    if getattr(stopper, "best_model_weights_", None) is not None
+                    else "the weights reached so far")
+            warnings.warn(f"training was interrupted after {self.n_iter_} complete "
+                          f"epoch(s); the model keeps {kept}", UserWarning, stacklevel=3)
+
+    def _fingerprint(self, X, y_encoded):
+        """What identifies a run for its checkpoint: parameters, data and seed."""
+        params = self.get_params(deep=False)
+        for name in ("verbose", "callbacks", "checkpoint_dir", "device"):
+            params.pop(name)
+        if not isinstance(params["random_state"], (Integral, type(None))):
+            params["random_state"] = repr(params["random_state"])
+        return dict(params, device=self.device_, classes=self.classes_.tolist(),
+                    X_shape=list(X.shape),
+                    data_sha256=data_fingerprint(X.astype(np.int64), y_encoded))
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        # module_ is net_.module_, which skorch pickles so that a model
+        # trained on a GPU loads on a machine without one.
+        state.pop("module_", None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        net = state.get("net_")
+        if net is not None and getattr(net, "initialized_", False):
+            self.module_ = net.module_
+            self.device_ = str(net.device)  # 'cpu' where CUDA is missing
 
     # ------------------------------------------------------------- prediction
 
@@ -447,6 +539,13 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         order = np.argsort(sequence_lengths(X), kind="stable")
         proba = np.empty((len(X), len(self.classes_)), dtype=np.float64)
         proba[order] = self.net_.predict_proba(X[order])
+        bad = np.flatnonzero(~np.isfinite(proba).all(axis=1))
+        if len(bad):
+            n_bad = sum(int((~torch.isfinite(p)).sum()) for p in self.module_.parameters())
+            raise FloatingPointError(
+                f"LSTMClassifier computed non-finite probabilities for {len(bad)} row(s), "
+                f"first at index {bad[0]}; {n_bad} of the model's weights are NaN or "
+                "infinite: refit it (a lower lr helps)")
         proba /= proba.sum(axis=1, keepdims=True)
         return proba
 
