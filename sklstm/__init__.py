@@ -2,12 +2,14 @@
 
 The two building blocks are :class:`TextTokenizer` (raw texts to a padded
 matrix of integer ids, on Hugging Face ``tokenizers``) and
-:class:`LSTMClassifier` (a skorch-wrapped PyTorch LSTM over those ids).
+:class:`LSTMClassifier` (a skorch-wrapped PyTorch LSTM over those ids);
+:func:`save` and :func:`load` store fitted models without pickle.
 """
 
 from .classifier import LSTMClassifier
+from .persistence import load, save
 from .tokenizer import TextTokenizer
 
 __version__ = "0.1.0"
 
-__all__ = ["LSTMClassifier", "TextTokenizer", "__version__"]
+__all__ = ["LSTMClassifier", "TextTokenizer", "__version__", "load", "save"]
