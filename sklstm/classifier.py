@@ -36,6 +36,8 @@ __all__ = ["LSTMClassifier"]
 _OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "sgd": torch.optim.SGD}
 # Evaluation needs no gradients, so it affords larger batches.
 _EVAL_BATCH_FACTOR = 4
+# Most weights of the embedding table that fit() will allocate (8 GiB of float32).
+_MAX_EMBEDDING_WEIGHTS = 2**31
 
 
 def _is_missing(value):
@@ -322,6 +324,10 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
                 )
             X = X.astype(np.int64)
         elif X.dtype.kind == "b" or (X.dtype.kind == "u" and X.dtype.itemsize >= 8):
+            too_big = np.argwhere(X > np.iinfo(np.int64).max) if X.dtype.kind == "u" else []
+            if len(too_big):
+                i, j = too_big[0]
+                raise ValueError(f"token id too large: X[{i}, {j}] is {X[i, j]}")
             X = X.astype(np.int64)
         negative = np.argwhere(X < 0)
         if len(negative):
@@ -407,6 +413,13 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
                              f"{self.classes_.tolist()!r}")
         y_encoded = y_encoded.astype(np.int64)
         self.n_vocab_ = max(int(X.max()) + 1, 2)
+        if self.n_vocab_ * self.embedding_dim > _MAX_EMBEDDING_WEIGHTS:
+            i, j = np.unravel_index(np.argmax(X), X.shape)
+            raise ValueError(
+                f"token id X[{i}, {j}] = {X[i, j]} would need an embedding table of "
+                f"{self.n_vocab_:,} x {self.embedding_dim} weights (more than "
+                f"{_MAX_EMBEDDING_WEIGHTS:,}); ids must be below the vocabulary size: "
+                "use a TextTokenizer, or renumber the ids")
         self.device_ = self._resolve_device()
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         checkpoint = fingerprint = None
