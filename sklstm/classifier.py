@@ -316,6 +316,10 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
                 "put a TextTokenizer before it to turn texts into ids"
             )
         if X.dtype.kind == "f":
+            missing = np.argwhere(np.isnan(X))  # None in an object array
+            if len(missing):
+                i, j = missing[0]
+                raise ValueError(f"token ids must not be missing; X[{i}, {j}] is None or NaN")
             fractional = np.argwhere(X != np.floor(X))
             if len(fractional):
                 i, j = fractional[0]
