@@ -8,6 +8,7 @@ callbacks, history and device handling. Batches come from
 """
 
 import math
+import os
 import warnings
 from numbers import Integral, Real
 
@@ -27,6 +28,8 @@ from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 
 from .batching import BucketIterator, sequence_lengths
+from .callbacks import (StopOnNonFiniteLoss, TrainingCheckpoint, TrainingProgress,
+                        data_fingerprint, read_checkpoint, restore_checkpoint)
 from .embeddings import check_embedding_matrix
 from .modules import POOLING_OPTIONS, LSTMTextModule
 
@@ -35,6 +38,8 @@ __all__ = ["LSTMClassifier"]
 _OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "sgd": torch.optim.SGD}
 # Evaluation needs no gradients, so it affords larger batches.
 _EVAL_BATCH_FACTOR = 4
+# Most weights of the embedding table that fit() will allocate (8 GiB of float32).
+_MAX_EMBEDDING_WEIGHTS = 2**31
 
 
 class WarmupCosine:
@@ -212,6 +217,13 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         ReLU) runs over the word vectors before the LSTM (a CNN-LSTM).
     conv_kernel_size : int, default=5
         Width of the convolution's window, in tokens.
+    checkpoint_dir : str, path-like or None, default=None
+        Folder for a checkpoint of the whole training state, replaced
+        atomically after every epoch. A later ``fit`` with the same
+        parameters, data and ``random_state`` resumes from it (and ends with
+        the same weights as an uninterrupted run); one that finds the
+        checkpoint of another run raises ValueError and leaves it alone.
+        Not meant for grid searches, whose fits would share the folder.
 
     Attributes
     ----------
@@ -235,6 +247,18 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         ``valid_loss`` and ``valid_acc``.
     n_iter_ : int
         Number of epochs run.
+    interrupted_ : bool
+        Whether training was stopped by Ctrl-C (``KeyboardInterrupt``). The
+        model is still usable: it has the best validation weights so far
+        with early stopping, else the last ones; an unfinished epoch is not
+        in ``history_``.
+
+    Notes
+    -----
+    A NaN or infinite training loss stops ``fit`` with
+    :class:`~sklstm.callbacks.NonFiniteLossError` (a ``FloatingPointError``)
+    naming the epoch and batch; :meth:`predict_proba` raises
+    ``FloatingPointError`` rather than return NaN.
 
     See Also
     --------
@@ -283,6 +307,7 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         "warmup": [Interval(Real, 0, 1, closed="left")],
         "conv_filters": [Interval(Integral, 1, None, closed="left"), None],
         "conv_kernel_size": [Interval(Integral, 1, None, closed="left")],
+        "checkpoint_dir": [str, os.PathLike, None],
     }
 
     def __init__(self, *, embedding_dim=128, hidden_size=128, num_layers=1,
@@ -292,7 +317,7 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
                  validation_fraction=0.1, class_weight=None, random_state=None,
                  device="auto", verbose=0, callbacks=None, embeddings=None,
                  freeze_embeddings=False, lr_schedule=None, warmup=0.1, conv_filters=None,
-                 conv_kernel_size=5):
+                 conv_kernel_size=5, checkpoint_dir=None):
         self.embedding_dim = embedding_dim
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -320,6 +345,7 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         self.warmup = warmup
         self.conv_filters = conv_filters
         self.conv_kernel_size = conv_kernel_size
+        self.checkpoint_dir = checkpoint_dir
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -363,6 +389,10 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
                 "put a TextTokenizer before it to turn texts into ids"
             )
         if X.dtype.kind == "f":
+            missing = np.argwhere(np.isnan(X))  # None in an object array
+            if len(missing):
+                i, j = missing[0]
+                raise ValueError(f"token ids must not be missing; X[{i}, {j}] is None or NaN")
             fractional = np.argwhere(X != np.floor(X))
             if len(fractional):
                 i, j = fractional[0]
@@ -371,6 +401,10 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
                 )
             X = X.astype(np.int64)
         elif X.dtype.kind == "b" or (X.dtype.kind == "u" and X.dtype.itemsize >= 8):
+            too_big = np.argwhere(X > np.iinfo(np.int64).max) if X.dtype.kind == "u" else []
+            if len(too_big):
+                i, j = too_big[0]
+                raise ValueError(f"token id too large: X[{i}, {j}] is {X[i, j]}")
             X = X.astype(np.int64)
         negative = np.argwhere(X < 0)
         if len(negative):
@@ -401,14 +435,19 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         valid = valid[np.argsort(sequence_lengths(X[valid]), kind="stable")]
         return X[train], y[train], Dataset(X[valid], y[valid])
 
-    def _callbacks(self):
-        callbacks = []
+    def _callbacks(self, checkpoint=None, n_train=None):
+        callbacks = [("non_finite_loss", StopOnNonFiniteLoss()),
+                     ("progress", TrainingProgress())]
+        if n_train is not None:
+            callbacks += self._lr_scheduler(n_train)
         if self.clip_grad_norm is not None:
             callbacks.append(("clip_grad", GradientNormClipping(self.clip_grad_norm)))
         if self.early_stopping:
             callbacks.append(("early_stopping", EarlyStopping(
                 monitor="valid_loss", patience=self.patience, load_best=True,
             )))
+        if checkpoint is not None:  # after early stopping, whose state it saves
+            callbacks.append(("checkpoint", checkpoint))
         if self.verbose:
             callbacks.append(("progress_bar", ProgressBar()))
         return callbacks + list(self.callbacks or [])
@@ -481,16 +520,61 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
                              f"{self.classes_.tolist()!r}")
         y_encoded = y_encoded.astype(np.int64)
         embedding_params = self._embedding_params(X)
+        self.embedding_dim_ = embedding_params["module__embedding_dim"]
+        if self.n_vocab_ * self.embedding_dim_ > _MAX_EMBEDDING_WEIGHTS:
+            i, j = np.unravel_index(np.argmax(X), X.shape)
+            raise ValueError(
+                f"token id X[{i}, {j}] = {X[i, j]} would need an embedding table of "
+                f"{self.n_vocab_:,} x {self.embedding_dim_} weights (more than "
+                f"{_MAX_EMBEDDING_WEIGHTS:,}); ids must be below the vocabulary size: "
+                "use a TextTokenizer, or renumber the ids")
         self.device_ = self._resolve_device()
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        checkpoint = fingerprint = None
+        if self.checkpoint_dir is not None:
+            fingerprint = self._fingerprint(X, y_encoded)
+            checkpoint = read_checkpoint(self.checkpoint_dir, fingerprint)
+            if checkpoint is not None:  # the same split, even with random_state=None
+                seed = checkpoint["meta"]["seed"]
 
         X_train, y_train, valid = self._split(X, y_encoded, seed)
         criterion_weight = None
         if self.class_weight is not None:
             weights = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
             criterion_weight = torch.as_tensor(weights, dtype=torch.float32)
+        # One generator orders the training batches for the whole fit; the
+        # checkpoint saves and restores its state.
+        rng = np.random.default_rng(seed)
+        saver = None
+        if self.checkpoint_dir is not None:
+            saver = TrainingCheckpoint(self.checkpoint_dir, fingerprint=fingerprint, seed=seed,
+                                       rng=rng, resume=checkpoint)
+        self.net_ = self._build_net(
+            criterion_weight=criterion_weight,
+            train_split=None if valid is None else predefined_split(valid),
+            rng=rng, checkpoint=saver, n_train=len(y_train), embedding_params=embedding_params)
+        devices = [torch.device(self.device_)] if self.device_.startswith("cuda") else []
+        with torch.random.fork_rng(devices=devices):
+            torch.manual_seed(seed)
+            self.net_.initialize()
+            epochs = self.max_epochs
+            if checkpoint is not None:
+                epochs = restore_checkpoint(self.net_, checkpoint, rng)
+            self.net_.partial_fit(X_train, y_train, epochs=epochs)
+        self._finish_fit()
+        return self
 
-        self.net_ = NeuralNetClassifier(
+    def _build_net(self, *, criterion_weight=None, train_split=None, rng=None,
+                   checkpoint=None, n_train=None, embedding_params=None):
+        """The skorch net for the fitted ``classes_``, ``n_vocab_`` and ``device_``.
+
+        Without ``embedding_params`` (a fitted model rebuilt by
+        :func:`sklstm.load`) the embedding table is a fresh one of the
+        fitted width, to be overwritten with the saved weights.
+        """
+        if embedding_params is None:
+            embedding_params = dict(module__embedding_dim=self.embedding_dim_)
+        return NeuralNetClassifier(
             LSTMTextModule,
             module__num_embeddings=self.n_vocab_,
             module__num_classes=len(self.classes_),
@@ -512,23 +596,60 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
             batch_size=self.batch_size,
             iterator_train=BucketIterator,
             iterator_train__shuffle=True,
-            iterator_train__random_state=seed,
+            iterator_train__random_state=rng,
             iterator_valid=BucketIterator,
             iterator_valid__batch_size=self.batch_size * _EVAL_BATCH_FACTOR,
-            train_split=None if valid is None else predefined_split(valid),
+            train_split=train_split,
             classes=np.arange(len(self.classes_)),
-            callbacks=self._callbacks() + self._lr_scheduler(len(y_train)),
+            callbacks=self._callbacks(checkpoint, n_train),
             device=self.device_,
             verbose=self.verbose,
         )
-        devices = [torch.device(self.device_)] if self.device_.startswith("cuda") else []
-        with torch.random.fork_rng(devices=devices):
-            torch.manual_seed(seed)
-            self.net_.fit(X_train, y_train)
+
+    def _finish_fit(self):
+        """Fitted attributes from ``net_``; report a Ctrl-C during training."""
         self.module_ = self.net_.module_
         self.history_ = self.net_.history
+        progress = dict(self.net_.callbacks_)["progress"]
+        self.interrupted_ = bool(progress.interrupted_)
+        if progress.partial_epoch_:
+            del self.history_[-1]  # the unfinished epoch
         self.n_iter_ = len(self.history_)
-        return self
+        if self.interrupted_:
+            stopper = dict(self.net_.callbacks_).get("early_stopping")
+            kept = (f"the weights of epoch {stopper.best_epoch_} (best validation loss)"
+                    if getattr(stopper, "best_model_weights_", None) is not None
+                    else "the weights reached so far")
+            warnings.warn(f"training was interrupted after {self.n_iter_} complete "
+                          f"epoch(s); the model keeps {kept}", UserWarning, stacklevel=3)
+
+    def _fingerprint(self, X, y_encoded):
+        """What identifies a run for its checkpoint: parameters, data and seed."""
+        params = self.get_params(deep=False)
+        for name in ("verbose", "callbacks", "checkpoint_dir", "device"):
+            params.pop(name)
+        if not isinstance(params["random_state"], (Integral, type(None))):
+            params["random_state"] = repr(params["random_state"])
+        if params["embeddings"] is not None:
+            matrix = np.ascontiguousarray(check_embedding_matrix(params["embeddings"]))
+            params["embeddings"] = data_fingerprint(matrix)
+        return dict(params, device=self.device_, classes=self.classes_.tolist(),
+                    X_shape=list(X.shape),
+                    data_sha256=data_fingerprint(X.astype(np.int64), y_encoded))
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        # module_ is net_.module_, which skorch pickles so that a model
+        # trained on a GPU loads on a machine without one.
+        state.pop("module_", None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        net = state.get("net_")
+        if net is not None and getattr(net, "initialized_", False):
+            self.module_ = net.module_
+            self.device_ = str(net.device)  # 'cpu' where CUDA is missing
 
     # ------------------------------------------------------------- prediction
 
@@ -551,6 +672,13 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         order = np.argsort(sequence_lengths(X), kind="stable")
         proba = np.empty((len(X), len(self.classes_)), dtype=np.float64)
         proba[order] = self.net_.predict_proba(X[order])
+        bad = np.flatnonzero(~np.isfinite(proba).all(axis=1))
+        if len(bad):
+            n_bad = sum(int((~torch.isfinite(p)).sum()) for p in self.module_.parameters())
+            raise FloatingPointError(
+                f"LSTMClassifier computed non-finite probabilities for {len(bad)} row(s), "
+                f"first at index {bad[0]}; {n_bad} of the model's weights are NaN or "
+                "infinite: refit it (a lower lr helps)")
         proba /= proba.sum(axis=1, keepdims=True)
         return proba
 

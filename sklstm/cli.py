@@ -29,7 +29,7 @@ from ._files import atomic_file
 __all__ = ["main"]
 
 DATASETS = ("imdb",)
-MODEL_FILE = "model.joblib"
+MODEL_FILE = "model.sklstm"
 META_FILE = "sklstm.json"
 
 
@@ -204,7 +204,7 @@ def _replace_dir(tmp_dir, target):
 
 
 def cmd_train(args):
-    import joblib
+    from .persistence import save
 
     out = Path(args.out)
     if out.exists():
@@ -218,12 +218,14 @@ def cmd_train(args):
     start = time.perf_counter()
     model = _lstm_pipeline(args).fit(X, y)
     seconds = time.perf_counter() - start
+    if model[-1].interrupted_:  # skorch ends training quietly on Ctrl-C
+        raise KeyboardInterrupt
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp_dir = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        joblib.dump(model, tmp_dir / MODEL_FILE)
+        save(model, tmp_dir / MODEL_FILE)
         _write_json(tmp_dir / META_FILE, {
-            "format": "sklstm-joblib", "format_version": 1, "dataset": args.dataset,
+            "format": "sklstm-model-folder", "format_version": 2, "dataset": args.dataset,
             "n_train": len(y), "fit_seconds": seconds,
             "classes": model.classes_.tolist(),
             "history": _history_records(model), "environment": _environment(),
@@ -237,30 +239,21 @@ def cmd_train(args):
 
 
 def _read_model(model_dir):
-    import joblib
+    from .persistence import ModelFileError, load
 
     model_dir = Path(model_dir)
     if not (model_dir / META_FILE).is_file() or not (model_dir / MODEL_FILE).is_file():
         raise CommandError(f"{model_dir} is not an sklstm model folder (run `sklstm train "
                            f"--out {model_dir}` first)")
     try:
-        return joblib.load(model_dir / MODEL_FILE)
-    except Exception as exc:  # corrupt or incompatible file
+        return load(model_dir / MODEL_FILE)
+    except (ModelFileError, OSError) as exc:  # damaged, altered or incompatible file
         raise CommandError(f"could not read the model in {model_dir}: {exc}") from None
 
 
-def _batches(lines, size):
-    batch = []
-    for line in lines:
-        batch.append(line.rstrip("\r\n"))
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def cmd_predict(args):
+    from .streaming import predict_stream
+
     model = _read_model(args.model_dir)
     if args.input == "-":
         stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
@@ -271,12 +264,13 @@ def cmd_predict(args):
             raise CommandError(f"cannot read {args.input}: {exc.strerror}") from None
     n = 0
     with stream:
-        for texts in _batches(stream, args.batch_size):
-            proba = model.predict_proba(texts)
+        lines = (line.rstrip("\r\n") for line in stream)
+        for proba in predict_stream(model, lines, batch_size=args.batch_size,
+                                    method="predict_proba"):
             labels = model.classes_[proba.argmax(axis=1)]
             sys.stdout.write("".join(f"{label}\t{p:.4f}\n"
                                      for label, p in zip(labels, proba.max(axis=1))))
-            n += len(texts)
+            n += len(proba)
     sys.stdout.flush()
     if n == 0:
         raise CommandError("no texts to predict: the input is empty (give one text a line)")

@@ -44,6 +44,7 @@ import sys
 import tarfile
 import urllib.error
 import urllib.request
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -258,12 +259,16 @@ def _iter_folder(folder, dirs):
 def _iter_archive(archive, dirs):
     """Yield ``(dir, name, raw_bytes)`` for ``dirs``, in one pass over the tar."""
     # "r|*" is tarfile's streaming mode: members are read in order, never seeked.
-    with tarfile.open(archive, mode="r|*") as tar:
-        for member in tar:
-            inner = member.name.removeprefix("./").removeprefix(IMDB_FOLDER + "/")
-            d, _, name = inner.rpartition("/")
-            if member.isfile() and d in dirs:
-                yield d, name, tar.extractfile(member).read()
+    try:
+        with tarfile.open(archive, mode="r|*") as tar:
+            for member in tar:
+                inner = member.name.removeprefix("./").removeprefix(IMDB_FOLDER + "/")
+                d, _, name = inner.rpartition("/")
+                if member.isfile() and d in dirs:
+                    yield d, name, tar.extractfile(member).read()
+    except (tarfile.TarError, EOFError, zlib.error) as exc:
+        raise OSError(f"The archive {archive} is damaged or truncated ({exc}); delete it "
+                      "and put a complete copy in its place") from exc
 
 
 def _read_source(source, subsets):

@@ -49,6 +49,13 @@ _CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
 _WORD_PATTERN = rf"[{_CJK}]|[\w&&[^{_CJK}]]+|[^\w\s]"
 
 _BIG_VOCAB = 2**31 - 1  # "no cap" for the trainers
+# Pathological texts: in a text longer than _LONG_TEXT characters, words are
+# cut to _MAX_WORD characters (the subword trainers take quadratic time on
+# very long words) and, with max_length set, only the ends that truncation
+# keeps are read.
+_LONG_TEXT = 10_000
+_MAX_WORD = 100
+_LONG_WORD_RE = re.compile(rf"(\S{{{_MAX_WORD}}})\S+")
 _CHUNK_BATCH = 2048  # distinct chunks per encoded sequence
 # Joins chunks for the Rust normalizer and pre-tokenizer: a paragraph separator
 # is whitespace (never inside a chunk, dropped by the pre-tokenizer) and no
@@ -155,6 +162,26 @@ def _make_encodable(texts):
             text.encode("utf-8")
         except UnicodeEncodeError:
             texts[i] = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return texts
+
+
+def _clip_long_texts(texts, *, max_length, truncation):
+    """Bound the work spent on texts longer than ``_LONG_TEXT`` characters (in place).
+
+    Their words are cut to ``_MAX_WORD`` characters and, with ``max_length``
+    set, only the first and/or last ``max(100 * max_length, _LONG_TEXT)``
+    characters that ``truncation`` keeps ids from are read.
+    """
+    for i, text in enumerate(texts):
+        if len(text) <= _LONG_TEXT:
+            continue
+        if max_length is not None:
+            window = max(100 * max_length, _LONG_TEXT)
+            if len(text) > 2 * window:
+                head = text[:window] if truncation != "tail" else ""
+                tail = text[-window:] if truncation != "head" else ""
+                text = f"{head} {tail}"
+        texts[i] = _LONG_WORD_RE.sub(r"\1", text)
     return texts
 
 
@@ -408,6 +435,12 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
     ``tokenizer_.encode``. Lone surrogate code points (``"\\ud800"``) cannot
     be passed to Rust and are replaced by U+FFFD.
 
+    To bound the time spent on pathological input, in texts longer than
+    10,000 characters words are cut to 100 characters and, with
+    ``max_length`` set, only the first and/or last
+    ``max(100 * max_length, 10000)`` characters that ``truncation`` keeps ids
+    from are read, so a text of a million characters takes milliseconds.
+
     Examples
     --------
     >>> from sklstm import TextTokenizer
@@ -574,6 +607,7 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
     def _fit(self, X):
         dtype = self._check_dtype()
         texts = _make_encodable(check_texts(X, name=type(self).__name__))
+        _clip_long_texts(texts, max_length=self.max_length, truncation=self.truncation)
         if self.vocabulary is not None:  # a fixed vocabulary: nothing to learn
             if self.level != "word":
                 raise ValueError(f"vocabulary needs level='word', got level={self.level!r}")
@@ -653,6 +687,7 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         texts = _make_encodable(check_texts(X, name=type(self).__name__))
+        _clip_long_texts(texts, max_length=self.max_length, truncation=self.truncation)
         if self.level == "char":
             flat, lengths = _encode_direct(self.tokenizer_, texts)
         else:

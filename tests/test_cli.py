@@ -161,3 +161,44 @@ def test_python_dash_m():
     result = subprocess.run([sys.executable, "-m", "sklstm", "--help"], capture_output=True,
                             text=True, check=True)
     assert "compare" in result.stdout and "predict" in result.stdout
+
+
+def test_model_folder_holds_a_safe_model_file(data_home, tmp_path, capsys, monkeypatch):
+    import sklstm
+
+    model = tmp_path / "model"
+    assert run(["train", "--data-home", str(data_home), "--max-epochs", "1",
+                "--out", str(model)], capsys)[0] == 0
+    assert sorted(p.name for p in model.iterdir()) == ["model.sklstm", "sklstm.json"]
+    assert sklstm.load(model / "model.sklstm").predict(["loved it"]).shape == (1,)
+    # An altered model file is refused with one line, not a traceback.
+    data = bytearray((model / "model.sklstm").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (model / "model.sklstm").write_bytes(bytes(data))
+    status, _, err = run(["predict", str(model)], capsys, stdin="loved it\n",
+                         monkeypatch=monkeypatch)
+    assert status == 1 and err.count("\n") == 1 and "could not read the model" in err
+    assert "Traceback" not in err
+
+
+def test_ctrl_c_during_training_saves_nothing(data_home, tmp_path, capsys, monkeypatch):
+    from skorch.callbacks import Callback
+
+    class CtrlC(Callback):
+        def on_batch_begin(self, net, **kwargs):
+            raise KeyboardInterrupt
+
+    real = cli._lstm_pipeline
+
+    def interrupted_pipeline(args, verbose=1):
+        pipe = real(args, verbose=0)
+        pipe[-1].set_params(callbacks=[CtrlC()])
+        return pipe
+
+    monkeypatch.setattr(cli, "_lstm_pipeline", interrupted_pipeline)
+    model = tmp_path / "model"
+    with pytest.warns(UserWarning, match="interrupted"):
+        status, _, err = run(["train", "--data-home", str(data_home), "--out", str(model)],
+                             capsys)
+    assert status == 130 and "interrupted" in err
+    assert not model.exists()

@@ -89,7 +89,8 @@ def python_blocks(markdown):
     return re.findall(r"```python\n(.*?)```", markdown, flags=re.S)
 
 
-def test_readme_quick_start_runs_as_written(capsys):
+def test_readme_quick_start_runs_as_written(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the README saves a model in the current folder
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     blocks = [b for b in python_blocks(readme) if "doctest: +SKIP" not in b]
     assert len(blocks) >= 2

@@ -1,0 +1,91 @@
+"""Prediction over a stream of texts in bounded memory.
+
+:func:`predict_stream` reads texts from any iterable (a list, a generator,
+an open file) a batch at a time and yields each batch's predictions, so
+that arbitrarily many texts can be classified while only one batch is held
+in memory.
+"""
+
+import itertools
+from collections.abc import Iterable, Mapping, Set
+from numbers import Integral
+
+__all__ = ["predict_stream"]
+
+_METHODS = ("predict", "predict_proba", "predict_log_proba", "decision_function", "transform")
+
+
+def predict_stream(estimator, texts, *, batch_size=1024, method="predict"):
+    """Predict an iterable of texts batch by batch; yield each batch's result.
+
+    The input is consumed lazily, ``batch_size`` texts at a time, and never
+    held whole: memory stays bounded by one batch, however long the stream.
+    Concatenating the results gives what ``estimator.<method>`` gives on
+    the whole list.
+
+    Parameters
+    ----------
+    estimator : fitted estimator
+        Typically a pipeline of :class:`~sklstm.TextTokenizer` and
+        :class:`~sklstm.LSTMClassifier`.
+    texts : iterable of str
+        The texts: a list, a generator, an open text file (one text a line;
+        the line ending is whitespace, which the tokenizer ignores), ...
+    batch_size : int, default=1024
+        Texts per call of the estimator.
+    method : {'predict', 'predict_proba', 'predict_log_proba', \
+'decision_function', 'transform'}, default='predict'
+        The estimator's method to call on each batch.
+
+    Yields
+    ------
+    result : ndarray
+        ``estimator.<method>(batch)`` for each consecutive batch.
+
+    Raises
+    ------
+    ValueError
+        If ``texts`` is a single string or bytes object or not iterable,
+        ``batch_size`` is not a positive integer or ``method`` is unknown or
+        missing on the estimator. Invalid texts within the stream raise when
+        their batch is reached, naming the index within the batch.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklstm import LSTMClassifier, TextTokenizer
+    >>> from sklstm.streaming import predict_stream
+    >>> texts = ["a great film", "loved it", "what a bore", "awful film"] * 4
+    >>> labels = ["pos", "pos", "neg", "neg"] * 4
+    >>> pipe = make_pipeline(
+    ...     TextTokenizer(min_frequency=1),
+    ...     LSTMClassifier(hidden_size=8, embedding_dim=8, max_epochs=2,
+    ...                    early_stopping=False, validation_fraction=None,
+    ...                    random_state=0, device="cpu")).fit(texts, labels)
+    >>> stream = (f"text number {i}" for i in range(10))
+    >>> [len(batch) for batch in predict_stream(pipe, stream, batch_size=4)]
+    [4, 4, 2]
+    """
+    if isinstance(texts, (str, bytes, bytearray)):
+        raise ValueError("predict_stream expects an iterable of texts, got a single "
+                         f"{type(texts).__name__}; wrap it in a list: [text]")
+    if isinstance(texts, (Mapping, Set)) or not isinstance(texts, Iterable):
+        raise ValueError("predict_stream expects an iterable of texts (a list, generator "
+                         f"or open file), got {type(texts).__name__}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, Integral) or batch_size < 1:
+        raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+    if method not in _METHODS:
+        raise ValueError(f"method must be one of {', '.join(_METHODS)}; got {method!r}")
+    call = getattr(estimator, method, None)
+    if call is None:
+        raise ValueError(f"{type(estimator).__name__} has no method {method!r}")
+    return _batches(call, iter(texts), int(batch_size))
+
+
+def _batches(call, iterator, batch_size):
+    while True:
+        batch = list(itertools.islice(iterator, batch_size))
+        if not batch:
+            return
+        yield call(batch)

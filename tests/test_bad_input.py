@@ -1,0 +1,277 @@
+"""Bad and unusual input for the tokenizer, classifier, pipeline, loader and command line.
+
+Every case either works or fails with a clear error of the right type whose
+message names the problem (and the offending index or value): never a crash
+deep inside torch, never a hang.
+"""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import make_pipeline
+
+from sklstm import LSTMClassifier, TextTokenizer, cli
+from sklstm.datasets import load_imdb
+from test_cli import fake_reviews
+from test_datasets import REVIEWS, archive_bytes, write_tree
+
+TEXTS = ["a wonderful moving film", "i loved every minute", "great fun", "truly wonderful",
+         "dull and far too long", "i hated it", "a boring mess", "truly awful"] * 3
+LABELS = (["pos"] * 4 + ["neg"] * 4) * 3
+FAST = dict(embedding_dim=8, hidden_size=8, max_epochs=2, early_stopping=False,
+            validation_fraction=None, random_state=0, device="cpu")
+MILLION = 1_000_000
+
+
+@pytest.fixture(scope="module")
+def pipe():
+    return make_pipeline(TextTokenizer(min_frequency=1), LSTMClassifier(**FAST)).fit(
+        TEXTS, LABELS)
+
+
+# ------------------------------------------------------------------ texts
+
+BAD_TEXTS = [
+    pytest.param(["ok", None], r"index 1 is NoneType \(None\)\. Missing values", id="None"),
+    pytest.param(["ok", "fine", float("nan")], r"index 2 is float \(nan\)\. Missing", id="NaN"),
+    pytest.param([3.5, "ok"], r"index 0 is float \(3\.5\)", id="float"),
+    pytest.param(["ok", b"bytes"], r"index 1 is bytes .*decode\('utf-8'\)", id="bytes"),
+    pytest.param(["ok", {"text": "x"}], r"index 1 is dict", id="dict-element"),
+    pytest.param("a bare string", r"got a single str; wrap it in a list", id="bare-string"),
+    pytest.param(b"bare bytes", r"got a single bytes", id="bare-bytes"),
+    pytest.param([], r"at least one text, got an empty list", id="empty-list"),
+    pytest.param(np.array([["a", "b"], ["c", "d"]]), r"1-D sequence of texts, got a 2-D",
+                 id="2-D-array"),
+    pytest.param({"a": 1}, r"got dict", id="dict"),
+    pytest.param(None, r"got NoneType", id="X-None"),
+]
+
+
+@pytest.mark.parametrize("X, match", BAD_TEXTS)
+def test_tokenizer_rejects_bad_texts(X, match):
+    with pytest.raises(ValueError, match=match):
+        TextTokenizer(min_frequency=1).fit(X)
+
+
+@pytest.mark.parametrize("X, match", BAD_TEXTS)
+def test_pipeline_predict_rejects_bad_texts(pipe, X, match):
+    with pytest.raises(ValueError, match=match):
+        pipe.predict(X)
+
+
+UNUSUAL_TEXTS = {
+    "control-chars": ["\x00\x01\x02 nul \x1b[31m ansi \x7f del\r\n\t"],
+    "lone-surrogates": ["\ud800 alone", "pair \ud83c\udfac split", "\udfff"],
+    "emoji": ["🎬🍿 👍🏽 👨‍👩‍👧 🇫🇷"],
+    "right-to-left": ["שלום עולם", "مرحبا بالعالم", "\u202eevil\u202c text"],
+    "cjk": ["我喜欢这部电影", "この映画が好き", "이 영화 좋아요"],
+    "invisible": ["\u200b\u200c\u200d\ufeff\u00ad"],
+    "all-empty": ["", "", "   ", "\n"],
+    "1M-chars-one-word": ["x" * MILLION],
+    "1M-chars-words": ["good film " * (MILLION // 10)],
+    "1M-chars-cjk": ["好" * MILLION],
+}
+
+
+@pytest.mark.parametrize("level", ["word", "bpe", "char"])
+@pytest.mark.parametrize("name", list(UNUSUAL_TEXTS))
+def test_unusual_texts_work(name, level):
+    texts = UNUSUAL_TEXTS[name]
+    tok = TextTokenizer(level=level, min_frequency=1, max_features=200).fit(TEXTS + texts)
+    ids = tok.transform(texts)
+    assert ids.shape[0] == len(texts) and 1 <= ids.shape[1] <= tok.max_length
+    assert ids.min() >= 0 and ids.max() < tok.vocab_size_
+    tok.inverse_transform(ids)
+
+
+def test_all_empty_training_texts_give_a_working_pipeline():
+    model = make_pipeline(TextTokenizer(), LSTMClassifier(**FAST)).fit([""] * 6, [0, 1] * 3)
+    assert model[0].vocab_size_ == 2
+    assert model.predict(["", "anything"]).shape == (2,)
+
+
+@pytest.mark.parametrize("name", ["1M-chars-words", "1M-chars-cjk", "lone-surrogates",
+                                  "control-chars", "right-to-left", "emoji"])
+def test_pipeline_predicts_unusual_texts(pipe, name):
+    proba = pipe.predict_proba(UNUSUAL_TEXTS[name])
+    assert np.isfinite(proba).all()
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+# -------------------------------------------------------------- id matrices
+
+BAD_IDS = [
+    pytest.param(np.array([[1.0, 2.5], [3.0, 0.0]]), ValueError,
+                 r"whole numbers; X\[0, 1\] is .*2\.5", id="fractional-floats"),
+    pytest.param(np.array([[1, 2], [3, -4]]), ValueError, r"X\[1, 1\] is -4", id="negative"),
+    pytest.param(np.array([[2, 2**40], [3, 0]]), ValueError,
+                 r"token id X\[0, 1\] = 1099511627776 would need an embedding table",
+                 id="beyond-any-vocabulary"),
+    pytest.param(np.array([[2, 2**63 + 5], [3, 0]], dtype=np.uint64), ValueError,
+                 r"token id too large: X\[0, 1\] is 9223372036854775813", id="uint64-overflow"),
+    pytest.param(np.array([[1.0, np.nan], [3.0, 0.0]]), ValueError, "NaN", id="NaN"),
+    pytest.param(np.array([[1.0, np.inf], [3.0, 0.0]]), ValueError, "infinity", id="inf"),
+    pytest.param(np.array([[1, None], [3, 0]], dtype=object), ValueError,
+                 r"must not be missing; X\[0, 1\] is None", id="None-id"),
+    pytest.param(np.array([[1, {}], [3, 0]], dtype=object), TypeError,
+                 r"X\[0, 1\] is dict", id="dict-id"),
+    pytest.param(np.array([3, 4]), ValueError, "Expected 2D array", id="1-D"),
+    pytest.param(np.zeros((2, 2, 2), dtype=int), ValueError, "dim 3", id="3-D"),
+    pytest.param(np.zeros((0, 3), dtype=int), ValueError, "0 sample", id="no-rows"),
+    pytest.param(["a text", "another"], ValueError, "not raw texts", id="raw-texts"),
+]
+
+
+@pytest.mark.parametrize("X, error, match", BAD_IDS)
+def test_classifier_rejects_bad_ids(X, error, match):
+    y = [0, 1][: len(X)] if len(X) else []
+    with pytest.raises(error, match=match):
+        LSTMClassifier(**FAST).fit(X, y)
+
+
+BAD_LABELS = [
+    pytest.param([0, 1, 0], "inconsistent numbers of samples: \\[4, 3\\]", id="length"),
+    pytest.param([0.0, np.nan, 1.0, 0.0], r"missing label \(nan\) at index 1", id="NaN"),
+    pytest.param(["a", "b", None, "a"], r"missing label \(None\) at index 2", id="None"),
+    pytest.param(["a", "a", "a", "a"], r"at least 2 classes .* one class: \['a'\]",
+                 id="single-class"),
+    pytest.param([[0, 1]] * 4, "got an array of shape \\(4, 2\\)", id="2-D"),
+    pytest.param(["a", 1, "b", 2], "mixed types", id="mixed"),
+]
+
+
+@pytest.mark.parametrize("y, match", BAD_LABELS)
+def test_classifier_rejects_bad_labels(y, match):
+    X = np.array([[2, 3], [4, 0], [5, 6], [7, 0]])
+    with pytest.raises(ValueError, match=match):
+        LSTMClassifier(**FAST).fit(X, y)
+
+
+def test_pipeline_length_mismatch_and_single_class():
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        make_pipeline(TextTokenizer(min_frequency=1), LSTMClassifier(**FAST)).fit(
+            TEXTS, LABELS[:-1])
+    with pytest.raises(ValueError, match="one class"):
+        make_pipeline(TextTokenizer(min_frequency=1), LSTMClassifier(**FAST)).fit(
+            TEXTS, ["pos"] * len(TEXTS))
+
+
+def test_unseen_labels_at_score_time_count_as_errors(pipe):
+    X, y = ["truly wonderful", "a boring mess"], ["pos", "never-seen"]
+    score = pipe.score(X, y)
+    assert score == np.mean(pipe.predict(X) == np.array(y)) and score <= 0.5
+
+
+def test_ids_beyond_the_vocabulary_at_predict_are_unknown(pipe):
+    clf = pipe[-1]
+    X = np.array([[2, 3, 10**9], [2**31 - 1, 0, 0]])
+    assert np.isfinite(clf.predict_proba(X)).all()
+
+
+@pytest.mark.parametrize("estimator, X", [
+    (TextTokenizer(), ["text"]),
+    (LSTMClassifier(), np.array([[2, 3]])),
+    (make_pipeline(TextTokenizer(), LSTMClassifier()), ["text"]),
+], ids=["tokenizer", "classifier", "pipeline"])
+def test_use_before_fit(estimator, X):
+    method = getattr(estimator, "transform", None) or estimator.predict
+    if hasattr(estimator, "steps"):
+        method = estimator.predict
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        method(X)
+
+
+# ------------------------------------------------------------------- loader
+
+
+@pytest.fixture
+def isolated_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("SKLSTM_CACHE", str(tmp_path / "cache"))
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage"])
+def test_loader_damaged_archive(tmp_path, isolated_cache, damage):
+    data = archive_bytes()
+    data = data[: len(data) // 2] if damage == "truncated" else b"garbage" * 100
+    (tmp_path / "aclImdb_v1.tar.gz").write_bytes(data)
+    with pytest.raises(OSError, match=r"aclImdb_v1\.tar\.gz is damaged or truncated"):
+        load_imdb("train", data_home=tmp_path, download=False)
+
+
+def test_loader_bad_subset_missing_data_and_empty_folders(tmp_path, isolated_cache):
+    with pytest.raises(ValueError, match=r"subset must be one of .* got 'dev'"):
+        load_imdb("dev", data_home=tmp_path)
+    with pytest.raises(FileNotFoundError, match="The IMDb data was not found"):
+        load_imdb("train", data_home=tmp_path / "nothing", download=False)
+    write_tree(tmp_path, {d: [] for d in REVIEWS})
+    with pytest.raises(ValueError, match="No review of subset 'train' found"):
+        load_imdb("train", data_home=tmp_path, download=False)
+
+
+def test_loader_invalid_utf8_is_replaced(tmp_path, isolated_cache):
+    folder = write_tree(tmp_path)
+    (folder / "train" / "pos" / "1000_9.txt").write_bytes(b"bad \xff\xfe bytes")
+    data = load_imdb("train", data_home=tmp_path, download=False).data
+    assert "bad \ufffd\ufffd bytes" in data
+
+
+# ------------------------------------------------------------- command line
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cli")
+    write_tree(root / "data", fake_reviews(n_per_class=10))
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SKLSTM_CACHE", str(root / "cache"))
+    try:
+        status = cli.main(["train", "--data-home", str(root / "data"), "--no-download",
+                           "--max-epochs", "1", "--out", str(root / "model")])
+    finally:
+        mp.undo()
+    assert status == 0
+    return root / "model"
+
+
+def sklstm_cli(*args, stdin=b""):
+    return subprocess.run([sys.executable, "-m", "sklstm", *args], input=stdin,
+                          capture_output=True, timeout=120)
+
+
+def test_cli_predicts_awkward_bytes(model_dir):
+    stdin = ("\x00\x01 nul\n\ud83c\udfac split\n".encode("utf-8", "surrogatepass")
+             + b"bad \xff utf8\n" + "שלום 好 🎬\n".encode() + b"x" * MILLION + b"\n")
+    result = sklstm_cli("predict", str(model_dir), stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.decode().splitlines()
+    assert len(lines) == 5 and all(line.split("\t")[0] in {"neg", "pos"} for line in lines)
+
+
+@pytest.mark.parametrize("make_args, message", [
+    (lambda d: ["predict", str(d.parent / "missing")], "not an sklstm model folder"),
+    (lambda d: ["predict", str(d), "--input", str(d / "nope.txt")], "cannot read"),
+    (lambda d: ["train", "--train-size", "1", "--out", str(d.parent / "m2"),
+                "--data-home", str(d.parent / "data"), "--no-download"],
+     "a subset needs at least 2 texts, got 1"),
+], ids=["missing-model", "missing-input", "train-size-1"])
+def test_cli_errors_are_one_line_with_status_1(model_dir, make_args, message):
+    result = sklstm_cli(*make_args(model_dir))
+    err = result.stderr.decode()
+    assert result.returncode == 1, err
+    assert err.strip().splitlines()[-1].startswith("sklstm: error:") and message in err
+    assert "Traceback" not in err
+
+
+def test_cli_tampered_model_is_refused(model_dir, tmp_path):
+    import shutil
+
+    copy = tmp_path / "model"
+    shutil.copytree(model_dir, copy)
+    (copy / "model.sklstm").write_bytes((copy / "model.sklstm").read_bytes()[:-100])
+    result = sklstm_cli("predict", str(copy), stdin=b"some text\n")
+    err = result.stderr.decode()
+    assert result.returncode == 1 and err.count("\n") == 1
+    assert "could not read the model" in err and "truncated" in err
