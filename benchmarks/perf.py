@@ -25,6 +25,7 @@ Nothing here asserts a time: the figures are printed and written to JSON.
 """
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -315,6 +316,21 @@ def bench_memory(report, epochs):
                "{:,.0f}")
 
 
+def bench_streaming(report, n_texts):
+    sec = "streaming"
+    report.section(f"{sec} (fresh process: predict_stream over {n_texts:,} short texts)")
+    script = Path(__file__).resolve().parent / "stream_predict.py"
+    out = subprocess.run([sys.executable, str(script), "--n", str(n_texts)],
+                         check=True, capture_output=True, text=True)
+    result = json.loads(out.stdout.split("RESULT ", 1)[1])
+    for key in ("rss_after_fit_mb", "rss_at_10%_mb", "rss_at_50%_mb", "rss_at_100%_mb",
+                "peak_rss_mb"):
+        report.add(sec, key, result[key], "MiB", "{:,.1f}")
+    report.add(sec, "growth from 10% to 100% of the stream",
+               result["rss_at_100%_mb"] - result["rss_at_10%_mb"], "MiB", "{:+.1f}")
+    report.add(sec, "texts per second", result["texts_per_s"], "texts/s", "{:,.0f}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="benchmarks/results/perf.json")
@@ -340,6 +356,7 @@ def main(argv=None):
     clf = bench_training(report, ids, y_train, args.device, args.n_train, args.repeat)
     bench_inference(report, tok, clf, X_test, 50 if args.quick else 200)
     bench_threads(report, ids, y_train, 128 if args.quick else 600)
+    bench_streaming(report, 20_000 if args.quick else 1_000_000)
     if not args.quick:
         bench_memory(report, epochs=1)
     report.add("memory", "peak RSS of this benchmark process", peak_rss_mb(), "MiB", "{:,.0f}")

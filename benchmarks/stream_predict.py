@@ -12,27 +12,22 @@ Usage::
 """
 
 import argparse
-import resource
+import json
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 from sklearn.pipeline import make_pipeline
 
-from sklstm import LSTMClassifier, TextTokenizer
-from sklstm.streaming import predict_stream
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import current_rss_mb as rss_mib  # noqa: E402
+from _common import peak_rss_mb as peak_rss_mib  # noqa: E402
+
+from sklstm import LSTMClassifier, TextTokenizer  # noqa: E402
+from sklstm.streaming import predict_stream  # noqa: E402
 
 WORDS = ["film", "loved", "boring", "great", "mess", "zebra", "the", "it", "plot", "awful"]
-
-
-def rss_mib():
-    """Current resident set size in MiB (Linux /proc)."""
-    with open("/proc/self/statm") as f:
-        pages = int(f.read().split()[1])
-    return pages * resource.getpagesize() / 2**20
-
-
-def peak_rss_mib():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def texts(n):
@@ -54,7 +49,8 @@ def main():
         LSTMClassifier(embedding_dim=16, hidden_size=16, max_epochs=2, early_stopping=False,
                        validation_fraction=None, random_state=0, device="cpu"),
     ).fit(train, labels)
-    print(f"after fit: RSS {rss_mib():.1f} MiB, peak {peak_rss_mib():.1f} MiB")
+    result = {"n_texts": args.n, "rss_after_fit_mb": rss_mib()}
+    print(f"after fit: RSS {result['rss_after_fit_mb']:.1f} MiB, peak {peak_rss_mib():.1f} MiB")
 
     checkpoints = {args.n // 10: "10%", args.n // 2: "50%", args.n: "100%"}
     done = 0
@@ -67,12 +63,15 @@ def main():
         counts += (labels[:, None] == pipe.classes_).sum(axis=0)
         for mark, name in checkpoints.items():
             if before < mark <= done:
+                result[f"rss_at_{name}_mb"] = rss_mib()
                 print(f"{name:>4} ({done:,} texts, {time.perf_counter() - start:.1f} s): "
                       f"RSS {rss_mib():.1f} MiB")
     seconds = time.perf_counter() - start
     print(f"predicted {done:,} texts in {seconds:.1f} s ({done / seconds:,.0f} texts/s); "
           f"labels {dict(zip(pipe.classes_.tolist(), counts.tolist()))}")
     print(f"peak RSS (ru_maxrss): {peak_rss_mib():.1f} MiB")
+    result.update(texts_per_s=done / seconds, peak_rss_mb=peak_rss_mib())
+    print("RESULT " + json.dumps(result))
 
 
 if __name__ == "__main__":
