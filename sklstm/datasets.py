@@ -34,6 +34,7 @@ source's fingerprint (path, size and modification time of the archive, or of
 the files of the extracted folder) all match; otherwise it is rebuilt.
 """
 
+import gzip
 import hashlib
 import json
 import logging
@@ -257,16 +258,27 @@ def _iter_folder(folder, dirs):
 
 
 def _iter_archive(archive, dirs):
-    """Yield ``(dir, name, raw_bytes)`` for ``dirs``, in one pass over the tar."""
-    # "r|*" is tarfile's streaming mode: members are read in order, never seeked.
+    """Yield ``(dir, name, raw_bytes)`` for ``dirs``, in one pass over the tar.
+
+    A gzipped archive is read to the end of its compressed stream, whose
+    length and CRC gzip checks, so a truncated download is an error rather
+    than a silently smaller dataset.
+    """
     try:
-        with tarfile.open(archive, mode="r|*") as tar:
-            for member in tar:
-                inner = member.name.removeprefix("./").removeprefix(IMDB_FOLDER + "/")
-                d, _, name = inner.rpartition("/")
-                if member.isfile() and d in dirs:
-                    yield d, name, tar.extractfile(member).read()
-    except (tarfile.TarError, EOFError, zlib.error) as exc:
+        with open(archive, "rb") as raw:
+            gzipped = raw.read(2) == b"\x1f\x8b"
+            raw.seek(0)
+            stream = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw
+            # "r|" is tarfile's streaming mode: members are read in order, never seeked.
+            with tarfile.open(fileobj=stream, mode="r|" if gzipped else "r|*") as tar:
+                for member in tar:
+                    inner = member.name.removeprefix("./").removeprefix(IMDB_FOLDER + "/")
+                    d, _, name = inner.rpartition("/")
+                    if member.isfile() and d in dirs:
+                        yield d, name, tar.extractfile(member).read()
+            while gzipped and stream.read(1 << 20):  # to the end: checks length and CRC
+                pass
+    except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise OSError(f"The archive {archive} is damaged or truncated ({exc}); delete it "
                       "and put a complete copy in its place") from exc
 
