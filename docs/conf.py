@@ -29,6 +29,8 @@ exclude_patterns = ["_build"]
 # API pages are generated from the docstrings (into docs/generated, not in git).
 autosummary_generate = True
 autodoc_default_options = {"member-order": "bysource"}
+# "fit()" rather than "LSTMClassifier.fit()" in the page's table of contents.
+toc_object_entries_show_parents = "hide"
 # Methods are listed by the class template (_templates/autosummary/class.rst).
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False

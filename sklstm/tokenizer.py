@@ -352,7 +352,8 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
     Notes
     -----
     The output columns are positions in a text, not features, so this
-    transformer has no ``get_feature_names_out`` (and no ``set_output``).
+    transformer has no ``get_feature_names_out`` and its :meth:`set_output`
+    only accepts NumPy output.
 
     Each row is as wide as the longest text of the call (after the
     ``max_length`` cap), at least 1, so calls on different texts may give
