@@ -77,9 +77,11 @@ def limit_torch_threads(n_threads=1):
 class TorchThreads(_WorkerPlugin):
     """Dask worker plugin: each worker process uses ``n_threads`` torch threads.
 
-    Register it once on a client; Dask runs it on every current worker and
-    on every worker that joins later. Registering it again (the same
-    ``name``) replaces the earlier setting.
+    Register it once on a client, before submitting work; Dask runs it on
+    every current worker and on every worker that joins or restarts later.
+    PyTorch applies the setting to threads that start afterwards: after
+    registering another value (the same ``name`` replaces the plugin),
+    ``client.restart()`` makes it reach workers that have already run tasks.
 
     Parameters
     ----------
