@@ -702,7 +702,7 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
             raise ValueError(
                 f"TextTokenizer cannot make {transform!r} output: its columns are token "
                 "positions, not features, and its width varies from call to call; only "
-                "set_output(transform='default') is supported (set the output of the "
-                "steps before it one by one)"
+                "set_output(transform='default') is supported (set the output of the other "
+                "steps one by one)"
             )
         return self
