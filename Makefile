@@ -13,7 +13,7 @@ ifneq ($(wildcard ../shared/datasets/aclImdb_v1.tar.gz),)
 export SKLSTM_DATA ?= $(abspath ../shared/datasets)
 endif
 
-.PHONY: setup test test-fast compare bench bench-accuracy clean
+.PHONY: setup test test-fast compare bench bench-accuracy docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,5 +40,9 @@ bench: $(STAMP)
 bench-accuracy: $(STAMP)
 	$(BIN)/python benchmarks/accuracy.py $(ARGS)
 
+# The HTML documentation, in docs/_build/html; warnings are errors, as in the tests.
+docs: $(STAMP)
+	$(BIN)/python -m sphinx -W --keep-going -b html docs docs/_build/html
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+	rm -rf docs/_build docs/generated $(VENV) .pytest_cache .hypothesis build *.egg-info

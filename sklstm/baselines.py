@@ -280,7 +280,7 @@ class NBSVMClassifier(ClassifierMixin, BaseEstimator):
         Most solver iterations run by any of the linear models.
     n_features_in_ : int
         Number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Feature names seen in ``fit``, when ``X`` has string column names.
 
     See Also

@@ -449,7 +449,12 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         if checkpoint is not None:  # after early stopping, whose state it saves
             callbacks.append(("checkpoint", checkpoint))
         if self.verbose:
-            callbacks.append(("progress_bar", ProgressBar()))
+            from importlib.util import find_spec
+
+            # In Jupyter, tqdm's widget bar needs ipywidgets (else it fails); without
+            # ipywidgets the text bar is used, which works in notebooks and terminals.
+            callbacks.append(("progress_bar", ProgressBar(
+                detect_notebook=find_spec("ipywidgets") is not None)))
         return callbacks + list(self.callbacks or [])
 
     def _lr_scheduler(self, n_train):

@@ -421,7 +421,8 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
     Notes
     -----
     The output columns are positions in a text, not features, so this
-    transformer has no ``get_feature_names_out`` (and no ``set_output``).
+    transformer has no ``get_feature_names_out`` and its :meth:`set_output`
+    only accepts NumPy output.
 
     Each row is as wide as the longest text of the call (after the
     ``max_length`` cap), at least 1, so calls on different texts may give
@@ -747,3 +748,47 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         super().__setstate__(state)
         if "tokenizer_" in state:
             self._finish_fit()
+
+    # ------------------------------------------------------- output container
+
+    def set_output(self, *, transform=None):
+        """Choose the output container: only NumPy arrays are supported.
+
+        The id matrix has no named features -- its columns are token
+        positions, and its width follows each call's longest text -- so
+        ``TextTokenizer`` has no ``get_feature_names_out`` and makes no
+        pandas or polars output. It ignores
+        ``sklearn.set_config(transform_output=...)``, and this method
+        accepts ``'default'`` so that ``Pipeline.set_output`` works.
+
+        Parameters
+        ----------
+        transform : {'default'} or None, default=None
+            'default' or None keep NumPy output.
+
+        Returns
+        -------
+        self : TextTokenizer
+            The estimator, unchanged.
+
+        Raises
+        ------
+        ValueError
+            For any other value, such as 'pandas' or 'polars'.
+
+        Examples
+        --------
+        >>> from sklearn.pipeline import make_pipeline
+        >>> from sklstm import LSTMClassifier, TextTokenizer
+        >>> pipe = make_pipeline(TextTokenizer(), LSTMClassifier())
+        >>> pipe.set_output(transform="default") is pipe
+        True
+        """
+        if transform not in (None, "default"):
+            raise ValueError(
+                f"TextTokenizer cannot make {transform!r} output: its columns are token "
+                "positions, not features, and its width varies from call to call; only "
+                "set_output(transform='default') is supported (set the output of the other "
+                "steps one by one)"
+            )
+        return self

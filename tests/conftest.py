@@ -31,3 +31,17 @@ def imdb_train_texts(imdb_data_home):
 
     bunch = load_imdb("train", data_home=imdb_data_home, download=False)
     return bunch.data, np.asarray(bunch.target)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip tests marked ``gpu`` where torch sees no CUDA device."""
+    gpu_items = [item for item in items if "gpu" in item.keywords]
+    if not gpu_items:
+        return
+    import torch
+
+    if torch.cuda.is_available():
+        return
+    skip = pytest.mark.skip(reason="needs a CUDA device; torch.cuda.is_available() is False")
+    for item in gpu_items:
+        item.add_marker(skip)

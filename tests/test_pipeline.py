@@ -126,3 +126,62 @@ def test_bucketing_keeps_95_percent_real_tokens_on_imdb(imdb_train_texts):
     efficiency = padding_efficiency(lengths, it.batch_indices())
     print(f"IMDB train: real-token share of computed steps {efficiency:.4f}")
     assert efficiency >= 0.95
+
+
+# ------------------------------------------------------------ notebook niceties
+
+
+def test_html_repr_shows_both_steps_and_their_changed_params():
+    from sklearn.utils import estimator_html_repr
+
+    pipe = make_pipeline(TextTokenizer(level="char"), LSTMClassifier(hidden_size=32))
+    html = estimator_html_repr(pipe)
+    assert "TextTokenizer" in html and "LSTMClassifier" in html
+    assert "hidden_size" in html and "char" in html
+    assert "LSTMClassifier" in pipe._repr_html_()  # what Jupyter displays
+    fitted = make_pipe(max_epochs=1).fit(TEXTS, LABELS)
+    assert "fitted" in estimator_html_repr(fitted).lower()
+
+
+def test_tokenizer_output_is_numpy_only():
+    tokenizer = TextTokenizer(min_frequency=1)
+    assert not hasattr(tokenizer, "get_feature_names_out")
+    assert tokenizer.set_output(transform="default") is tokenizer
+    assert tokenizer.set_output() is tokenizer
+    for container in ("pandas", "polars"):
+        with pytest.raises(ValueError, match=f"cannot make '{container}' output: its "
+                                             "columns are token positions"):
+            tokenizer.set_output(transform=container)
+
+
+def test_pipeline_set_output_and_global_pandas_config():
+    import sklearn
+
+    pipe = make_pipe(max_epochs=1)
+    assert pipe.set_output(transform="default") is pipe
+    with pytest.raises(ValueError, match="TextTokenizer cannot make 'pandas' output"):
+        pipe.set_output(transform="pandas")
+    with sklearn.config_context(transform_output="pandas"):
+        ids = TextTokenizer(min_frequency=1).fit_transform(TEXTS)
+        assert isinstance(ids, np.ndarray)
+        assert make_pipe(max_epochs=1).fit(TEXTS, LABELS).predict(TEXTS[:2]).shape == (2,)
+
+
+@pytest.mark.parametrize("has_widgets", [True, False])
+def test_progress_bar_in_terminals_and_notebooks(monkeypatch, capsys, has_widgets):
+    import importlib.util
+
+    from skorch.callbacks import ProgressBar
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: (
+        (real_find_spec(name, *args) if has_widgets else None) if name == "ipywidgets"
+        else real_find_spec(name, *args)))
+    if not has_widgets:
+        # A Jupyter kernel without ipywidgets: the text bar, not tqdm's failing widget bar.
+        monkeypatch.setattr(ProgressBar, "in_ipynb", lambda self: True)
+    clf = make_pipe(max_epochs=2, verbose=1).fit(TEXTS, LABELS)[-1]
+    bar = dict(clf.net_.callbacks_)["progress_bar"]
+    assert bar.detect_notebook is has_widgets
+    err = capsys.readouterr().err
+    assert "it/s" in err or "s/it" in err  # tqdm's text bar, in the terminal
