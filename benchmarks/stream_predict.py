@@ -4,7 +4,7 @@ Fits a tiny TextTokenizer + LSTMClassifier pipeline on a few synthetic texts,
 then streams N generated short texts (never held in a list) through
 :func:`sklstm.streaming.predict_stream` and prints the resident set size
 (RSS) at 10%, 50% and 100% of the stream and the peak RSS
-(``resource.getrusage(...).ru_maxrss``).
+(``VmHWM``, see ``benchmarks/_common.py``).
 
 Usage::
 
@@ -69,7 +69,7 @@ def main():
     seconds = time.perf_counter() - start
     print(f"predicted {done:,} texts in {seconds:.1f} s ({done / seconds:,.0f} texts/s); "
           f"labels {dict(zip(pipe.classes_.tolist(), counts.tolist()))}")
-    print(f"peak RSS (ru_maxrss): {peak_rss_mib():.1f} MiB")
+    print(f"peak RSS (VmHWM): {peak_rss_mib():.1f} MiB")
     result.update(texts_per_s=done / seconds, peak_rss_mb=peak_rss_mib())
     print("RESULT " + json.dumps(result))
 

@@ -162,8 +162,14 @@ class LSTMTextModule(nn.Module):
         steps = torch.arange(1, X.shape[1] + 1, device=X.device)
         return ((X != self.padding_idx) * steps).amax(dim=1).clamp_(min=1)
 
-    def encode(self, X, lengths):
-        """Per-step outputs of the LSTM stack, shape (batch, steps, out_size)."""
+    def encode(self, X, lengths, *, paired=True):
+        """Per-step outputs of the LSTM stack, shape (batch, steps, out_size).
+
+        With ``paired=False`` the last layer's backward half is left in its
+        own order, each row reversed within its length: the real steps still
+        fill ``[0, length)``, which is all that order-free pooling (max,
+        mean, last) needs, and a gather and its backward scatter are saved.
+        """
         h = self.embedding_dropout(self.embedding(X))
         if self.conv is not None:
             real = (torch.arange(X.shape[1], device=X.device).unsqueeze(0)
@@ -178,21 +184,30 @@ class LSTMTextModule(nn.Module):
             if i:
                 h = self.dropout(h)
             out_f = fwd(h)[0]
-            out_b = _gather_steps(bwd(_gather_steps(h, reverse))[0], reverse)
+            out_b = bwd(_gather_steps(h, reverse))[0]
+            if paired or i < len(self.forward_layers) - 1:
+                out_b = _gather_steps(out_b, reverse)
             h = torch.cat([out_f, out_b], dim=-1)
         return h
 
-    def pool(self, out, lengths):
-        """One vector per row from the outputs at its real steps."""
+    def pool(self, out, lengths, *, paired=True):
+        """One vector per row from the outputs at its real steps.
+
+        ``paired`` says whether ``out`` came from :meth:`encode` with the
+        backward half in the original order.
+        """
         mask = torch.arange(out.shape[1], device=out.device).unsqueeze(0) < lengths.unsqueeze(1)
         if self.pooling == "last":
             last = out[torch.arange(out.shape[0], device=out.device), lengths - 1]
-            if not self.bidirectional:
+            if not self.bidirectional or not paired:
                 return last
             # The backward direction ends at the first step.
             return torch.cat([last[:, :self.hidden_size], out[:, 0, self.hidden_size:]], dim=-1)
         if self.pooling == "max":
-            return out.masked_fill(~mask.unsqueeze(-1), float("-inf")).amax(dim=1)
+            # Adding -inf at padding costs one pass, and its backward none.
+            bias = torch.zeros(mask.shape, dtype=out.dtype, device=out.device)
+            bias.masked_fill_(~mask, float("-inf"))
+            return (out + bias.unsqueeze(-1)).max(dim=1).values
         if self.pooling == "mean":
             total = (out * mask.unsqueeze(-1)).sum(dim=1)
             return total / lengths.unsqueeze(1).to(out.dtype)
@@ -205,5 +220,6 @@ class LSTMTextModule(nn.Module):
         X = X.long()
         X = X.masked_fill(X >= self.num_embeddings, self.unknown_idx)
         lengths = self.lengths(X)
-        pooled = self.pool(self.encode(X, lengths), lengths)
+        paired = self.pooling == "attention"  # the others do not depend on step order
+        pooled = self.pool(self.encode(X, lengths, paired=paired), lengths, paired=paired)
         return self.output(self.dropout(pooled))
