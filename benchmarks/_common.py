@@ -100,9 +100,10 @@ class Report:
         self.figures = {}
         print(f"# {title}", flush=True)
 
-    def section(self, name):
-        print(f"\n## {name}", flush=True)
-        return self.figures.setdefault(name, {})
+    def section(self, title):
+        """Print a section heading; its figures are keyed by the title's first word."""
+        print(f"\n## {title}", flush=True)
+        self.figures.setdefault(title.split()[0], {})["_title"] = title
 
     def add(self, section, key, value, unit="", fmt="{:,.1f}"):
         self.figures.setdefault(section, {})[key] = value
