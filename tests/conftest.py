@@ -33,6 +33,17 @@ def imdb_train_texts(imdb_data_home):
     return bunch.data, np.asarray(bunch.target)
 
 
+@pytest.fixture
+def one_torch_thread():
+    """Run a test with one torch thread, then restore the thread count."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 def pytest_collection_modifyitems(config, items):
     """Skip tests marked ``gpu`` where torch sees no CUDA device."""
     gpu_items = [item for item in items if "gpu" in item.keywords]

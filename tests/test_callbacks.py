@@ -15,12 +15,8 @@ from test_classifier import SMALL, signal_data
 NO_VALID = dict(SMALL, early_stopping=False, validation_fraction=None, max_epochs=5)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+# Bit-identical results need a fixed number of threads.
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 class CtrlC(Callback):

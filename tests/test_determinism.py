@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-import torch
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
@@ -18,12 +17,8 @@ LSTM = dict(embedding_dim=8, hidden_size=8, max_epochs=4, random_state=0, device
             dropout=0.3, embedding_dropout=0.1)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+# Bit-identical results need a fixed number of threads.
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def make_pipe(**params):
