@@ -11,7 +11,8 @@ learning curves; ``--summary`` prints the table of every run so far::
 
 Models: ``tfidf_logreg``, ``tfidf_logreg_unigram``, ``tfidf_svm``, ``nbsvm``,
 ``lstm_default`` (``make_pipeline(TextTokenizer(), LSTMClassifier())``),
-``lstm_onecycle`` and the others listed by ``--list``.
+``lstm_onecycle``, ``lstm_w2v``, ``stack`` (holdout stacking of ``lstm_w2v``,
+``nbsvm`` and ``tfidf_logreg``) and the others listed by ``--list``.
 """
 
 import argparse
@@ -50,38 +51,89 @@ def lstm_onecycle():
         verbose=1, callbacks=[("lr_schedule", schedule)]))
 
 
-def lstm_w2v():
-    """BiLSTM on word2vec vectors pretrained on the unlabelled and train reviews."""
+def _fit_w2v_lstm(X, y):
+    """Word2vec on the unlabelled and given reviews, then a BiLSTM on those vectors."""
     from sklstm import Word2VecVectors
 
-    class _Pretrained:  # fits the vectors, then the pipeline, on fit()
-        def __init__(self):
-            self.model = None
+    unsup = load_imdb("unsup", return_X_y=True)[0]
+    start = time.perf_counter()
+    vectors = Word2VecVectors(vector_size=128, window=5, min_count=2, epochs=5,
+                              random_state=0).fit(list(unsup) + list(X)).vectors_
+    tokenizer = TextTokenizer().fit(X)
+    table = vectors.align(tokenizer.vocabulary_, random_state=0)
+    print(f"word2vec: {time.perf_counter() - start:.0f} s; {table.report()}", flush=True)
+    model = make_pipeline(
+        TextTokenizer(vocabulary=tokenizer.vocabulary_),
+        LSTMClassifier(embeddings=table, lr_schedule="onecycle", max_epochs=4,
+                       early_stopping=False, embedding_dropout=0.2, random_state=0,
+                       verbose=1))
+    return model.fit(X, y)
 
-        def fit(self, X, y):
-            unsup = load_imdb("unsup", return_X_y=True)[0]
-            start = time.perf_counter()
-            vectors = Word2VecVectors(vector_size=128, window=5, min_count=2, epochs=5,
-                                      random_state=0).fit(list(unsup) + list(X)).vectors_
-            tokenizer = TextTokenizer().fit(X)
-            table = vectors.align(tokenizer.vocabulary_, random_state=0)
-            print(f"word2vec: {time.perf_counter() - start:.0f} s; {table.report()}", flush=True)
-            self.model = make_pipeline(
-                TextTokenizer(vocabulary=tokenizer.vocabulary_),
-                LSTMClassifier(embeddings=table, lr_schedule="onecycle", max_epochs=4,
-                               early_stopping=False, embedding_dropout=0.2, random_state=0,
-                               verbose=1))
-            self.model.fit(X, y)
+
+class _Deferred:
+    """A model whose construction needs the training data (fitted by ``build(X, y)``)."""
+
+    def __init__(self, build):
+        self.build = build
+        self.model = None
+
+    def fit(self, X, y):
+        self.model = self.build(X, y)
+        if hasattr(self.model, "steps"):
             self.steps = self.model.steps
-            return self
+        return self
 
-        def predict(self, X):
-            return self.model.predict(X)
+    def predict(self, X):
+        return self.model.predict(X)
 
-        def get_params(self, deep=True):
-            return self.model.get_params(deep=deep)
+    def get_params(self, deep=True):
+        return self.model.get_params(deep=deep)
 
-    return _Pretrained()
+
+def lstm_w2v():
+    """BiLSTM on word2vec vectors pretrained on the unlabelled and train reviews."""
+    return _Deferred(_fit_w2v_lstm)
+
+
+def _fit_blend(X, y):
+    """Holdout stacking: bases fitted on 80% of train, a logistic regression on the rest.
+
+    The bases are frozen (:class:`~sklearn.frozen.FrozenEstimator`), so the
+    :class:`~sklearn.ensemble.StackingClassifier` learns its weights from their
+    predictions on the 20% they never saw.
+    """
+    from sklearn.ensemble import StackingClassifier
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import train_test_split
+
+    X, y = np.asarray(X, dtype=object), np.asarray(y)
+    X_fit, X_blend, y_fit, y_blend = train_test_split(
+        X, y, test_size=0.2, stratify=y, random_state=0)
+    bases = {}
+    for name, make in [("nbsvm", make_nbsvm), ("tfidf_logreg", make_tfidf_logreg),
+                       ("lstm_w2v", None)]:
+        start = time.perf_counter()
+        bases[name] = (_fit_w2v_lstm(X_fit, y_fit) if make is None
+                       else make().fit(X_fit, y_fit))
+        print(f"blend: {name} fitted on {len(X_fit)} reviews in "
+              f"{time.perf_counter() - start:.0f} s; holdout accuracy "
+              f"{bases[name].score(X_blend, y_blend):.4f}", flush=True)
+    stack = StackingClassifier(
+        [(name, FrozenEstimator(model)) for name, model in bases.items()],
+        final_estimator=LogisticRegression(), cv=5)
+    stack.fit(X_blend, y_blend)
+    meta = stack.final_estimator_
+    print("blend: weights " + ", ".join(
+        f"{name} {w:+.3f}" for name, w in zip(bases, meta.coef_[0])), flush=True)
+    stack.steps = bases["lstm_w2v"].steps  # learning curves of the LSTM base
+    stack.bases_ = bases
+    return stack
+
+
+def stack():
+    """StackingClassifier of the word2vec BiLSTM, NB-SVM and TF-IDF + LR (holdout)."""
+    return _Deferred(_fit_blend)
 
 
 MODELS = {
@@ -92,6 +144,7 @@ MODELS = {
     "lstm_default": lstm_default,
     "lstm_onecycle": lstm_onecycle,
     "lstm_w2v": lstm_w2v,
+    "stack": stack,
 }
 
 
@@ -104,7 +157,7 @@ def _curves(model):
     return [{k: row[k] for k in keys if k in row} for row in history]
 
 
-def run(name, X_train, y_train, X_test, y_test):
+def run(name, X_train, y_train, X_test, y_test, results=RESULTS):
     model = MODELS[name]()
     print(f"\n=== {name}: fitting on {len(X_train)} reviews", flush=True)
     start = time.perf_counter()
@@ -115,17 +168,23 @@ def run(name, X_train, y_train, X_test, y_test):
     predict_s = time.perf_counter() - start
     result = {"model": name, "test_accuracy": accuracy_score(y_test, pred),
               "fit_s": fit_s, "predict_s": predict_s, "peak_rss_mb": peak_rss_mb(),
-              "params": {k: repr(v) for k, v in model.get_params(deep=True).items()
+              "params": {k: repr(v)[:200] for k, v in model.get_params(deep=True).items()
                          if "__" in k},
               "curves": _curves(model), "machine": machine_info()}
+    bases = getattr(getattr(model, "model", None), "bases_", {})
+    result["bases_test_accuracy"] = {
+        base: accuracy_score(y_test, estimator.predict(X_test))
+        for base, estimator in bases.items()}
+    for base, accuracy in result["bases_test_accuracy"].items():
+        print(f"=== {name}: base {base} test accuracy {accuracy:.4f}", flush=True)
     print(f"=== {name}: test accuracy {result['test_accuracy']:.4f}, fit {fit_s:.0f} s, "
           f"predict {predict_s:.0f} s, peak RSS {result['peak_rss_mb']:.0f} MiB", flush=True)
-    write_json(RESULTS / f"{name}.json", result)
+    write_json(Path(results) / f"{name}.json", result)
     return result
 
 
-def summary():
-    rows = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("*.json"))]
+def summary(results=RESULTS):
+    rows = [json.loads(p.read_text()) for p in sorted(Path(results).glob("*.json"))]
     print(f"{'model':<28}{'test acc':>10}{'fit s':>9}{'predict s':>11}{'peak MiB':>10}")
     for r in sorted(rows, key=lambda r: r["test_accuracy"]):
         print(f"{r['model']:<28}{r['test_accuracy']:>10.4f}{r['fit_s']:>9.0f}"
@@ -141,6 +200,9 @@ def main(argv=None):
     parser.add_argument("models", nargs="*", help="models to run (see --list)")
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--summary", action="store_true")
+    parser.add_argument("--results", default=str(RESULTS), help="folder of the JSON results")
+    parser.add_argument("--sample", type=int, default=None, metavar="N",
+                        help="only N train and N test reviews, drawn at random (a smoke run)")
     args = parser.parse_args(argv)
     if args.list:
         print("\n".join(MODELS))
@@ -151,10 +213,16 @@ def main(argv=None):
     if args.models:
         X_train, y_train = load_imdb("train", return_X_y=True)
         X_test, y_test = load_imdb("test", return_X_y=True)
+        if args.sample is not None:  # the archive is ordered by label: draw across it
+            rng = np.random.default_rng(0)
+            train = rng.permutation(len(X_train))[:args.sample]
+            test = rng.permutation(len(X_test))[:args.sample]
+            X_train, y_train = [X_train[i] for i in train], y_train[train]
+            X_test, y_test = [X_test[i] for i in test], y_test[test]
         for name in args.models:
-            run(name, X_train, y_train, X_test, y_test)
+            run(name, X_train, y_train, X_test, y_test, results=args.results)
     if args.summary or not args.models:
-        summary()
+        summary(args.results)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,10 @@ Sections, each measured side by side in the same run:
 - memory: peak RSS of fitting the default pipeline on the full train set
   (one epoch, in a fresh process) and of streaming predictions.
 
+``--sections training inference`` runs only those. The Keras row needs
+TensorFlow: ``pip install -e ".[keras]"`` (the ``keras`` extra), else it is
+reported as skipped.
+
 Nothing here asserts a time: the figures are printed and written to JSON.
 """
 
@@ -52,6 +56,7 @@ from sklstm.modules import LSTMTextModule  # noqa: E402
 
 BATCH = 64
 WIDTH = 128
+SECTIONS = ("tokenizer", "training", "inference", "threads", "streaming", "memory")
 
 
 # ------------------------------------------------------------------ tokenizer
@@ -363,7 +368,10 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--quick", action="store_true",
                         help="small samples, no full-data memory run (a smoke test)")
+    parser.add_argument("--sections", nargs="+", choices=SECTIONS, default=list(SECTIONS),
+                        metavar="SECTION", help=f"sections to run, of {', '.join(SECTIONS)}")
     args = parser.parse_args(argv)
+    sections = set(args.sections)
     if args.quick:
         args.n_train, args.repeat = 256, 1
 
@@ -375,12 +383,24 @@ def main(argv=None):
         X_train, y_train, X_test = [X_train[i] for i in keep], y_train[keep], X_test[::25]
     X_train, X_test = list(X_train), list(X_test)
 
-    tok, ids = bench_tokenizer(report, X_train, X_test, 1 if args.quick else args.repeat)
-    clf = bench_training(report, ids, y_train, args.device, args.n_train, args.repeat)
-    bench_inference(report, tok, clf, X_test, 50 if args.quick else 200)
-    bench_threads(report, ids, y_train, 128 if args.quick else 2000)
-    bench_streaming(report, 20_000 if args.quick else 1_000_000)
-    if not args.quick:
+    if "tokenizer" in sections:
+        tok, ids = bench_tokenizer(report, X_train, X_test, 1 if args.quick else args.repeat)
+    else:
+        tok = TextTokenizer()
+        ids = tok.fit_transform(X_train)
+    if "training" in sections:
+        clf = bench_training(report, ids, y_train, args.device, args.n_train, args.repeat)
+    elif "inference" in sections:  # the model the training section would have left
+        keep = np.random.default_rng(0).choice(len(ids), args.n_train, replace=False)
+        clf = LSTMClassifier(max_epochs=1, early_stopping=False, validation_fraction=None,
+                             random_state=0, device=args.device).fit(ids[keep], y_train[keep])
+    if "inference" in sections:
+        bench_inference(report, tok, clf, X_test, 50 if args.quick else 200)
+    if "threads" in sections:
+        bench_threads(report, ids, y_train, 128 if args.quick else 2000)
+    if "streaming" in sections:
+        bench_streaming(report, 20_000 if args.quick else 1_000_000)
+    if "memory" in sections and not args.quick:
         bench_memory(report, epochs=1)
     report.add("memory", "peak RSS of this benchmark process", peak_rss_mb(), "MiB", "{:,.0f}")
     report.add("memory", "RSS now", current_rss_mb(), "MiB", "{:,.0f}")

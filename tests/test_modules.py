@@ -51,12 +51,19 @@ def test_bidirectional_outputs_match_packed_sequence_reference():
     lengths = torch.tensor([9, 2, 5, 1])
     X = ragged_batch(lengths.tolist())
     with torch.no_grad():
-        ours = module.encode(X, lengths)
+        ours = torch.cat(module.encode(X, lengths), dim=-1).transpose(0, 1)
+        forward, backward = module.encode(X, lengths, paired=False)
         packed = pack_padded_sequence(module.embedding(X), lengths, batch_first=True,
                                       enforce_sorted=False)
         expected, _ = pad_packed_sequence(reference(packed)[0], batch_first=True)
     mask = torch.arange(9) < lengths.unsqueeze(1)
     torch.testing.assert_close(ours[mask], expected[mask], atol=1e-6, rtol=1e-5)
+    # Unpaired, the backward half keeps its own order: each row reversed in its length.
+    torch.testing.assert_close(forward.transpose(0, 1)[mask], expected[..., :6][mask],
+                               atol=1e-6, rtol=1e-5)
+    for row, n in enumerate(lengths.tolist()):
+        torch.testing.assert_close(backward[:n, row].flip(0), expected[row, :n, 6:],
+                                   atol=1e-6, rtol=1e-5)
 
 
 def test_ids_beyond_vocabulary_read_as_unknown():
@@ -128,9 +135,9 @@ def test_conv_front_end_shapes_and_zeroed_padding():
     with torch.no_grad():
         module(X)
     hook.remove()
-    assert captured["input"].shape == (2, 4, 5)
-    assert torch.count_nonzero(captured["input"][1, 2:]) == 0
-    assert torch.count_nonzero(captured["input"][1, :2]) > 0
+    assert captured["input"].shape == (4, 2, 5)  # time-major
+    assert torch.count_nonzero(captured["input"][2:, 1]) == 0
+    assert torch.count_nonzero(captured["input"][:2, 1]) > 0
     with pytest.raises(ValueError, match="conv_filters"):
         make_module(conv_filters=0)
     assert make_module().conv is None
