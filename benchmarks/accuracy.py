@@ -12,7 +12,7 @@ learning curves; ``--summary`` prints the table of every run so far::
 Models: ``tfidf_logreg``, ``tfidf_logreg_unigram``, ``tfidf_svm``, ``nbsvm``,
 ``lstm_default`` (``make_pipeline(TextTokenizer(), LSTMClassifier())``),
 ``lstm_onecycle``, ``lstm_w2v``, ``stack`` (holdout stacking of ``lstm_w2v``,
-``nbsvm`` and ``tfidf_logreg``) and the others listed by ``--list``.
+``nbsvm`` and ``tfidf_logreg``), ``stack_plus`` and the others listed by ``--list``.
 """
 
 import argparse
@@ -95,12 +95,34 @@ def lstm_w2v():
     return _Deferred(_fit_w2v_lstm)
 
 
-def _fit_blend(X, y):
+def _tfidf_char():
+    """TF-IDF of character 2-5-grams within words, logistic regression."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from sklstm.baselines import strip_html
+
+    return make_pipeline(
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=3, max_features=500_000,
+                        sublinear_tf=True, preprocessor=lambda t: strip_html(t).lower()),
+        LogisticRegression(C=4.0, max_iter=1000))
+
+
+STACK_BASES = {
+    "stack": {"nbsvm": make_nbsvm, "tfidf_logreg": make_tfidf_logreg,
+              "lstm_w2v": None},
+    "stack_plus": {"nbsvm_trigram": lambda: make_nbsvm(ngram_range=(1, 3), min_df=2),
+                   "tfidf_logreg": make_tfidf_logreg, "tfidf_char": _tfidf_char,
+                   "lstm_w2v": None},
+}
+
+
+def _fit_blend(X, y, bases):
     """Holdout stacking: bases fitted on 80% of train, a logistic regression on the rest.
 
     The bases are frozen (:class:`~sklearn.frozen.FrozenEstimator`), so the
     :class:`~sklearn.ensemble.StackingClassifier` learns its weights from their
-    predictions on the 20% they never saw.
+    predictions on the 20% they never saw. ``None`` stands for the word2vec LSTM.
     """
     from sklearn.ensemble import StackingClassifier
     from sklearn.frozen import FrozenEstimator
@@ -110,30 +132,34 @@ def _fit_blend(X, y):
     X, y = np.asarray(X, dtype=object), np.asarray(y)
     X_fit, X_blend, y_fit, y_blend = train_test_split(
         X, y, test_size=0.2, stratify=y, random_state=0)
-    bases = {}
-    for name, make in [("nbsvm", make_nbsvm), ("tfidf_logreg", make_tfidf_logreg),
-                       ("lstm_w2v", None)]:
+    fitted = {}
+    for name, make in bases.items():
         start = time.perf_counter()
-        bases[name] = (_fit_w2v_lstm(X_fit, y_fit) if make is None
-                       else make().fit(X_fit, y_fit))
+        fitted[name] = (_fit_w2v_lstm(X_fit, y_fit) if make is None
+                        else make().fit(X_fit, y_fit))
         print(f"blend: {name} fitted on {len(X_fit)} reviews in "
               f"{time.perf_counter() - start:.0f} s; holdout accuracy "
-              f"{bases[name].score(X_blend, y_blend):.4f}", flush=True)
+              f"{fitted[name].score(X_blend, y_blend):.4f}", flush=True)
     stack = StackingClassifier(
-        [(name, FrozenEstimator(model)) for name, model in bases.items()],
+        [(name, FrozenEstimator(model)) for name, model in fitted.items()],
         final_estimator=LogisticRegression(), cv=5)
     stack.fit(X_blend, y_blend)
-    meta = stack.final_estimator_
     print("blend: weights " + ", ".join(
-        f"{name} {w:+.3f}" for name, w in zip(bases, meta.coef_[0])), flush=True)
-    stack.steps = bases["lstm_w2v"].steps  # learning curves of the LSTM base
-    stack.bases_ = bases
+        f"{name} {w:+.3f}" for name, w in zip(fitted, stack.final_estimator_.coef_[0])),
+        flush=True)
+    stack.steps = fitted["lstm_w2v"].steps  # learning curves of the LSTM base
+    stack.bases_ = fitted
     return stack
 
 
 def stack():
     """StackingClassifier of the word2vec BiLSTM, NB-SVM and TF-IDF + LR (holdout)."""
-    return _Deferred(_fit_blend)
+    return _Deferred(lambda X, y: _fit_blend(X, y, STACK_BASES["stack"]))
+
+
+def stack_plus():
+    """As ``stack``, with NB-SVM on trigrams and a character TF-IDF model added."""
+    return _Deferred(lambda X, y: _fit_blend(X, y, STACK_BASES["stack_plus"]))
 
 
 MODELS = {
@@ -145,6 +171,7 @@ MODELS = {
     "lstm_onecycle": lstm_onecycle,
     "lstm_w2v": lstm_w2v,
     "stack": stack,
+    "stack_plus": stack_plus,
 }
 
 
