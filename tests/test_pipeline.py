@@ -7,6 +7,7 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pytest
+import torch
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
@@ -185,3 +186,31 @@ def test_progress_bar_in_terminals_and_notebooks(monkeypatch, capsys, has_widget
     assert bar.detect_notebook is has_widgets
     err = capsys.readouterr().err
     assert "it/s" in err or "s/it" in err  # tqdm's text bar, in the terminal
+
+
+def test_holdout_stacking_with_frozen_pipelines():
+    """The user guide's recipe: frozen base models, a stack fitted on held-out texts."""
+    from sklearn.ensemble import StackingClassifier
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.linear_model import LogisticRegression
+
+    from sklstm.baselines import make_nbsvm
+
+    lstm = make_pipe().fit(TEXTS, LABELS)
+    nbsvm = make_nbsvm(random_state=0).fit(TEXTS, LABELS)
+    stack = StackingClassifier(
+        [("lstm", FrozenEstimator(lstm)), ("nbsvm", FrozenEstimator(nbsvm))],
+        final_estimator=LogisticRegression())
+    held_out = ["wonderful film", "boring and awful", "loved it", "hated the plot"] * 3
+    held_labels = ["pos", "neg", "pos", "neg"] * 3
+    before = lstm.named_steps["lstmclassifier"].module_.output.weight.detach().clone()
+    stack.fit(held_out, held_labels)
+    # The bases were not refitted; the stack reads the LSTM's probability and
+    # NB-SVM's decision function (it has no predict_proba).
+    assert stack.estimators_[0].estimator is lstm
+    assert torch.equal(before, lstm.named_steps["lstmclassifier"].module_.output.weight)
+    features = stack.transform(held_out)
+    np.testing.assert_allclose(features[:, 0], lstm.predict_proba(held_out)[:, 1], rtol=1e-6)
+    np.testing.assert_allclose(features[:, 1], nbsvm.decision_function(held_out), rtol=1e-6)
+    assert stack.predict(["i loved this wonderful film", "awful and boring"]).tolist() == [
+        "pos", "neg"]
