@@ -30,7 +30,9 @@ def test_perf_quick_writes_every_figure(imdb_data_home, tmp_path):
     stdout = _run(imdb_data_home, "benchmarks/perf.py", "--quick", "--sections", "tokenizer", "training",
                   "inference", "--out", str(out))
     figures = json.loads(out.read_text())["figures"]
-    assert set(figures) == {"tokenizer", "training", "inference"}
+    # The sections asked for, and the process's own peak memory, which is always given.
+    assert set(figures) == {"tokenizer", "training", "inference", "memory"}
+    assert set(figures["memory"]) == {"peak RSS of this benchmark process", "RSS now"}
     for name in ("TextTokenizer.fit_transform s", "speed-up vs CountVectorizer (target >= 2)"):
         assert figures["tokenizer"][name] > 0
     assert figures["training"]["LSTMClassifier.fit"] > 0
