@@ -10,6 +10,9 @@ and check them here:
 - a sequence of distinct tokens, a token's id being its position; the
   reserved tokens either come first, in order, or are left out (and then
   added in front).
+
+It also holds the checks and message helpers that word vectors and the
+tokenizer share with it: :func:`index_distinct_strings` and :func:`short_repr`.
 """
 
 from collections.abc import Mapping
@@ -18,9 +21,29 @@ from numbers import Integral
 __all__ = ["check_vocabulary"]
 
 
-def _short(token, limit=40):
-    text = repr(token)
+def short_repr(value, limit=40):
+    """``repr(value)``, cut to ``limit`` characters for an error message."""
+    text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def index_distinct_strings(items, *, what, kind, where=""):
+    """Position of each of ``items``, which must be distinct str.
+
+    ``what`` names the items in the type error ("words must be str"), ``kind``
+    one item in the duplicate error ("word 'a' appears twice"), followed by
+    ``where`` (such as " in vocabulary").
+    """
+    index = {}
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            raise TypeError(f"{what} must be str; position {i} holds "
+                            f"{type(item).__name__} ({short_repr(item)})")
+        if item in index:
+            raise ValueError(f"{kind} {short_repr(item)} appears twice{where}, at positions "
+                             f"{index[item]} and {i}")
+        index[item] = i
+    return index
 
 
 def _tokens_from_mapping(vocabulary, reserved, name):
@@ -28,14 +51,14 @@ def _tokens_from_mapping(vocabulary, reserved, name):
     for token, idx in vocabulary.items():
         if not isinstance(token, str):
             raise TypeError(f"{name} tokens must be str; got {type(token).__name__} "
-                            f"({_short(token)})")
+                            f"({short_repr(token)})")
         if isinstance(idx, bool) or not isinstance(idx, Integral):
-            raise TypeError(f"{name} ids must be integers; token {_short(token)} has "
-                            f"{type(idx).__name__} ({_short(idx)})")
+            raise TypeError(f"{name} ids must be integers; token {short_repr(token)} has "
+                            f"{type(idx).__name__} ({short_repr(idx)})")
         idx = int(idx)
         if idx in by_id:
-            raise ValueError(f"{name} gives id {idx} to both {_short(by_id[idx])} and "
-                             f"{_short(token)}")
+            raise ValueError(f"{name} gives id {idx} to both {short_repr(by_id[idx])} and "
+                             f"{short_repr(token)}")
         by_id[idx] = str(token)
     present = [token for token in reserved if token in vocabulary]
     offset = 0 if present else len(reserved)
@@ -48,22 +71,15 @@ def _tokens_from_mapping(vocabulary, reserved, name):
     for idx in sorted(by_id):
         if not offset <= idx < n:
             raise ValueError(f"{name} ids must be {offset} .. {n - 1} without gaps; "
-                             f"token {_short(by_id[idx])} has id {idx}")
+                             f"token {short_repr(by_id[idx])} has id {idx}")
     return [by_id[idx] for idx in range(len(reserved), n)]
 
 
 def _tokens_from_sequence(vocabulary, reserved, name):
     tokens = list(vocabulary)
-    seen = {}
-    for i, token in enumerate(tokens):
-        if not isinstance(token, str):
-            raise TypeError(f"{name} tokens must be str; position {i} holds "
-                            f"{type(token).__name__} ({_short(token)})")
-        if token in seen:
-            raise ValueError(f"token {_short(token)} appears twice in {name}, at "
-                             f"positions {seen[token]} and {i}")
-        seen[token] = i
-        tokens[i] = str(token)
+    seen = index_distinct_strings(tokens, what=f"{name} tokens", kind="token",
+                                  where=f" in {name}")
+    tokens = [str(token) for token in tokens]
     present = any(token in seen for token in reserved)
     for i, token in enumerate(reserved):
         if present and seen.get(token) != i:

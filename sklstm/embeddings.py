@@ -58,7 +58,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 
 from ._files import atomic_file
-from ._vocabulary import check_vocabulary
+from ._vocabulary import check_vocabulary, index_distinct_strings, short_repr
 from .tokenizer import PAD_ID, PAD_TOKEN, UNK_TOKEN, TextTokenizer, check_texts
 
 __all__ = ["FORMATS", "EmbeddingMatrix", "WordVectors", "Word2VecVectors",
@@ -69,11 +69,6 @@ _RESERVED = (PAD_TOKEN, UNK_TOKEN)
 _BLOCK_LINES = 8192  # text lines converted to floats at once
 _READ_SIZE = 1 << 20  # bytes read at once from binary files
 _N_MISSING_SHOWN = 10
-
-
-def _short(value, limit=40):
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 # ---------------------------------------------------------------- containers
@@ -114,18 +109,10 @@ class WordVectors:
                              f"dim >= 1, got shape {vectors.shape}")
         if len(words) != len(vectors):
             raise ValueError(f"got {len(words)} words but {len(vectors)} vectors")
-        index = {}
-        for i, word in enumerate(words):
-            if not isinstance(word, str):
-                raise TypeError(f"words must be str; position {i} holds "
-                                f"{type(word).__name__} ({_short(word)})")
-            if word in index:
-                raise ValueError(f"word {_short(word)} appears twice, at positions "
-                                 f"{index[word]} and {i}")
-            index[word] = i
+        index = index_distinct_strings(words, what="words", kind="word")
         bad = np.flatnonzero(~np.isfinite(vectors).all(axis=1))
         if len(bad):
-            raise ValueError(f"the vector of {_short(words[bad[0]])} (row {bad[0]}) holds "
+            raise ValueError(f"the vector of {short_repr(words[bad[0]])} (row {bad[0]}) holds "
                              "NaN or infinite values")
         self.words = [str(word) for word in words]
         self.vectors = vectors
@@ -169,7 +156,7 @@ class WordVectors:
         try:
             return self._index[word]
         except KeyError:
-            raise KeyError(f"no vector for {_short(word)}") from None
+            raise KeyError(f"no vector for {short_repr(word)}") from None
 
     def _row_ignoring_case(self, word):
         """Row of the first word equal to ``word`` ignoring case, or -1."""
@@ -413,7 +400,7 @@ class EmbeddingMatrix:
             lines.append(f"tokens covered: {self.token_coverage:.1%}")
         missing = self.missing_words
         if missing:
-            shown = ", ".join(map(_short, missing[:_N_MISSING_SHOWN]))
+            shown = ", ".join(map(short_repr, missing[:_N_MISSING_SHOWN]))
             more = f" and {len(missing) - _N_MISSING_SHOWN} more" if (
                 len(missing) > _N_MISSING_SHOWN) else ""
             lines.append(f"missing words: {shown}{more}")
@@ -494,7 +481,7 @@ def _decoder(path, encoding, errors):
         try:
             return raw.decode(encoding, errors)
         except UnicodeDecodeError as exc:
-            raise ValueError(f"{path}, {where}: cannot decode {_short(raw)} as {encoding} "
+            raise ValueError(f"{path}, {where}: cannot decode {short_repr(raw)} as {encoding} "
                              f"({exc.reason}); pass encoding=... or errors='replace'") from None
     return decode
 
@@ -537,14 +524,14 @@ class _Collector:
         bad = np.flatnonzero(~np.isfinite(block).all(axis=1))
         if len(bad):
             raise ValueError(f"{self.path}, {wheres[bad[0]]}: the vector of "
-                             f"{_short(self.words[len(self.words) - len(wheres) + bad[0]])} "
+                             f"{short_repr(self.words[len(self.words) - len(wheres) + bad[0]])} "
                              "holds NaN or infinite values")
 
     def result(self, dim):
         if self.n_duplicates:
             word, first, again = self.first_duplicate
             warnings.warn(f"{self.path}: {self.n_duplicates} duplicate words ignored, the "
-                          f"first vector of each kept (e.g. {_short(word)} at {first} and "
+                          f"first vector of each kept (e.g. {short_repr(word)} at {first} and "
                           f"{again})", UserWarning, stacklevel=3)
         vectors = np.concatenate(self.blocks) if self.blocks else np.zeros((0, dim), np.float32)
         return WordVectors(self.words, vectors)
@@ -561,7 +548,7 @@ def _read_text(f, path, *, first_line, header, limit, collector, decode):
         dim = len(fields) - 1
         if dim < 1:
             raise ValueError(f"{path}, line 1: expected a word and its values, got "
-                             f"{_short(first_line)}")
+                             f"{short_repr(first_line)}")
     n_read = 0
     values, wheres = [], []
 
@@ -576,8 +563,8 @@ def _read_text(f, path, *, first_line, header, limit, collector, decode):
                 for value in values[k * dim:(k + 1) * dim]:
                     if not _is_number(value):
                         word = collector.words[len(collector.words) - len(wheres) + k]
-                        raise ValueError(f"{path}, {where}: non-numeric value {_short(value)} "
-                                         f"in the vector of {_short(word)}") from None
+                        raise ValueError(f"{path}, {where}: non-numeric value {short_repr(value)} "
+                                         f"in the vector of {short_repr(word)}") from None
             raise  # pragma: no cover - every value parsed one by one
         collector.check_finite(block, wheres)
         collector.blocks.append(block)
@@ -600,7 +587,7 @@ def _read_text(f, path, *, first_line, header, limit, collector, decode):
                 if number == 2 and header is None and _parse_header(first_line):
                     hint = ("; line 1 looks like a word2vec header, pass format='word2vec'")
                 raise ValueError(f"{path}, line {number}: expected {dim} values after the "
-                                 f"word {_short(fields[0])}, found {len(fields) - 1}{hint}")
+                                 f"word {short_repr(fields[0])}, found {len(fields) - 1}{hint}")
         if collector.wants(fields[0], f"line {number}"):
             values.extend(fields[1:])
             wheres.append(f"line {number}")
@@ -643,11 +630,11 @@ def _read_binary(f, path, *, header, limit, collector, decode):
             fill(len(buf) - pos + 1)
         if space < 0:
             raise ValueError(f"{path}, {where} is truncated: the file ends in its word "
-                             f"{_short(buf[pos:pos + 40])}")
+                             f"{short_repr(buf[pos:pos + 40])}")
         word = decode(buf[pos:space], where)
         pos = space + 1
         if not fill(size):
-            raise ValueError(f"{path}, {where} (word {_short(word)}) is truncated: expected "
+            raise ValueError(f"{path}, {where} (word {short_repr(word)}) is truncated: expected "
                              f"{size} bytes of vector, found {len(buf) - pos}")
         if collector.wants(word, where):
             chunks.append(buf[pos:pos + size])
@@ -752,7 +739,7 @@ def load_word_vectors(path, *, format="auto", limit=None, vocabulary=None, encod
                 format = "word2vec"
         if format != "glove" and header is None:
             raise ValueError(f"{path}, line 1: expected a header 'n_words dim' (two integers, "
-                             f"dim >= 1) for format {format!r}, got {_short(first)}; GloVe "
+                             f"dim >= 1) for format {format!r}, got {short_repr(first)}; GloVe "
                              "files have no header: pass format='glove'")
         collector = _Collector(path, keep)
         if format == "word2vec-binary":

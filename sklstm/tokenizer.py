@@ -25,7 +25,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from tokenizers import Regex, Tokenizer, models, normalizers, pre_tokenizers, trainers
 
-from ._vocabulary import check_vocabulary
+from ._vocabulary import check_vocabulary, short_repr
 
 __all__ = ["PAD_ID", "PAD_TOKEN", "UNK_ID", "UNK_TOKEN", "TextTokenizer", "check_texts"]
 
@@ -64,11 +64,6 @@ _SEPARATOR = "\u2029"
 
 
 # ----------------------------------------------------------------- validation
-
-
-def _short_repr(value, limit=40):
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def check_texts(X, *, name="TextTokenizer"):
@@ -144,7 +139,7 @@ def check_texts(X, *, name="TextTokenizer"):
             hint = ""
         raise ValueError(
             f"{name} expects an iterable of str; element at index {i} is "
-            f"{type(text).__name__} ({_short_repr(text)}).{hint}"
+            f"{type(text).__name__} ({short_repr(text)}).{hint}"
         )
     return texts
 
