@@ -19,8 +19,8 @@ NO_VALID = dict(SMALL, early_stopping=False, validation_fraction=None, max_epoch
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
-class CtrlC(Callback):
-    """Raise KeyboardInterrupt before training batch ``batch`` of epoch ``epoch`` (from 1)."""
+class AtTrainingBatch(Callback):
+    """Call ``act(net)`` before training batch ``batch`` of epoch ``epoch`` (from 1)."""
 
     def __init__(self, epoch, batch=1):
         self.epoch = epoch
@@ -33,25 +33,22 @@ class CtrlC(Callback):
         if training:
             self.seen += 1
             if len(net.history) == self.epoch and self.seen == self.batch:
-                raise KeyboardInterrupt
+                self.act(net)
 
 
-class PoisonWeights(Callback):
-    """Set the embedding to NaN before training batch ``batch`` of epoch ``epoch``."""
+class CtrlC(AtTrainingBatch):
+    """Raise KeyboardInterrupt before the given training batch."""
 
-    def __init__(self, epoch, batch):
-        self.epoch = epoch
-        self.batch = batch
+    def act(self, net):
+        raise KeyboardInterrupt
 
-    def on_epoch_begin(self, net, **kwargs):
-        self.seen = 0
 
-    def on_batch_begin(self, net, training=None, **kwargs):
-        if training:
-            self.seen += 1
-            if len(net.history) == self.epoch and self.seen == self.batch:
-                with torch.no_grad():
-                    net.module_.embedding.weight.fill_(math.nan)
+class PoisonWeights(AtTrainingBatch):
+    """Set the embedding to NaN before the given training batch."""
+
+    def act(self, net):
+        with torch.no_grad():
+            net.module_.embedding.weight.fill_(math.nan)
 
 
 def fit_quietly(clf, X, y):
