@@ -510,7 +510,7 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         cap = _BIG_VOCAB if self.max_features is None else self.max_features
         alphabet = None if self.max_features is None else (self.max_features - 2) // 2
         common = dict(special_tokens=list(_SPECIAL_TOKENS), show_progress=False)
-        if self.level in ("word", "char"):
+        if self.level == "char":
             return (models.WordLevel(unk_token=UNK_TOKEN),
                     trainers.WordLevelTrainer(vocab_size=cap, min_frequency=self.min_frequency,
                                               **common))
@@ -582,10 +582,14 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         self._finish_fit()
 
     def _finish_fit(self):
-        """Derived, unpickled state: the per-chunk tokenizer and id-to-token table."""
-        if self.level == "char":
-            self._chunk_tokenizer = None
-        else:  # HTML is stripped from whole texts before they are split into chunks
+        """Derived, unpickled state: the per-chunk tokenizer and id-to-token table.
+
+        HTML is stripped from whole texts before they are split into chunks,
+        so chunks get the normalizer without that step. The word level needs
+        only that normalizer; the subword levels a whole tokenizer around it.
+        """
+        self._chunk_tokenizer = None
+        if self.level not in ("word", "char"):
             self._chunk_tokenizer = Tokenizer.from_str(self.tokenizer_.to_str())
             self._chunk_tokenizer.normalizer = self._normalizer(html=False)
         self._tokens = np.empty(self.vocab_size_, dtype=object)
@@ -600,10 +604,16 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
             raise ValueError(f"dtype must be a numpy integer dtype, got {dtype}")
         return dtype
 
-    def _fit(self, X):
-        dtype = self._check_dtype()
+    def _texts(self, X):
+        """The texts of ``X``, checked, made encodable and clipped, as a new list."""
         texts = _make_encodable(check_texts(X, name=type(self).__name__))
         _clip_long_texts(texts, max_length=self.max_length, truncation=self.truncation)
+        return texts
+
+    def _fit(self, X):
+        """Fit on ``X``; return its texts and, at the word level, their ids."""
+        dtype = self._check_dtype()
+        texts = self._texts(X)
         if self.vocabulary is not None:  # a fixed vocabulary: nothing to learn
             if self.level != "word":
                 raise ValueError(f"vocabulary needs level='word', got level={self.level!r}")
@@ -618,7 +628,7 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         if self.vocab_size_ - 1 > np.iinfo(dtype).max:
             raise ValueError(f"dtype {dtype} cannot hold ids up to {self.vocab_size_ - 1}; "
                              "use a wider integer dtype or a smaller max_features")
-        return flat, lengths, dtype
+        return texts, flat, lengths, dtype
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -658,9 +668,9 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         ids : ndarray of shape (n_texts, width)
             Token ids, right-padded with 0.
         """
-        flat, lengths, dtype = self._fit(X)
+        texts, flat, lengths, dtype = self._fit(X)
         if flat is None:
-            return self.transform(X)
+            return self._ids(texts)
         return _ragged_to_matrix(flat, lengths, max_length=self.max_length,
                                  truncation=self.truncation, dtype=dtype)
 
@@ -682,8 +692,10 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
             least 1.
         """
         check_is_fitted(self)
-        texts = _make_encodable(check_texts(X, name=type(self).__name__))
-        _clip_long_texts(texts, max_length=self.max_length, truncation=self.truncation)
+        return self._ids(self._texts(X))
+
+    def _ids(self, texts):
+        """Id matrix of texts prepared by :meth:`_texts`."""
         if self.level == "char":
             flat, lengths = _encode_direct(self.tokenizer_, texts)
         else:
@@ -691,7 +703,7 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
                 texts, strip_html=self.strip_html, lowercase=self.lowercase)
             if self.level == "word":  # a word is its token: look it up
                 words, chunk_sizes = _chunk_words(
-                    self._chunk_tokenizer.normalizer, self.tokenizer_.pre_tokenizer, distinct)
+                    self._normalizer(html=False), self.tokenizer_.pre_tokenizer, distinct)
                 lookup = self.vocabulary_.get
                 chunk_flat = np.fromiter((lookup(word, UNK_ID) for word in words),
                                          dtype=np.int64, count=len(words))

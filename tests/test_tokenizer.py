@@ -468,3 +468,11 @@ def test_training_texts_without_tokens(level):
 def test_unigram_too_small_vocabulary_is_a_clear_error():
     with pytest.raises(ValueError, match="larger max_features"):
         TextTokenizer(level="unigram", max_features=5).fit(["hello world, this is a text"])
+
+
+def test_fixed_vocabulary_fit_transform_reads_a_generator_once():
+    texts = ["a b", "b c"]
+    tok = TextTokenizer(vocabulary=["a", "b"])
+    ids = tok.fit_transform(text for text in texts)
+    np.testing.assert_array_equal(ids, tok.transform(texts))
+    assert ids.tolist() == [[2, 3], [3, 1]]
