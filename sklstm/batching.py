@@ -15,6 +15,11 @@ import torch
 __all__ = ["BucketIterator", "padding_efficiency", "sequence_lengths"]
 
 
+def n_batches(n_samples, batch_size):
+    """Number of batches of at most ``batch_size`` rows that ``n_samples`` rows make."""
+    return -(-n_samples // batch_size)
+
+
 def sequence_lengths(X):
     """Number of time steps of each row of a right-padded id matrix.
 
@@ -172,7 +177,7 @@ class BucketIterator:
         self.lengths = sequence_lengths(self.X)
 
     def __len__(self):
-        return -(-len(self.X) // self.batch_size)
+        return n_batches(len(self.X), self.batch_size)
 
     def batch_indices(self):
         """Row indices of each batch of the next pass, in order.

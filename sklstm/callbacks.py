@@ -99,11 +99,15 @@ class TrainingProgress(Callback):
         self.epochs_done_ = len(net.history)
 
     def on_train_end(self, net, **kwargs):
-        stopper = dict(net.callbacks_).get("early_stopping")
-        stopped = stopper is not None and stopper.misses_ >= stopper.patience
         self.partial_epoch_ = len(net.history) > self.epochs_done_
         self.interrupted_ = self.partial_epoch_ or (
-            not stopped and self.epochs_done_ < net.max_epochs)
+            not _early_stopped(net) and self.epochs_done_ < net.max_epochs)
+
+
+def _early_stopped(net):
+    """Whether the net's early-stopping callback ended its training."""
+    stopper = dict(net.callbacks_).get("early_stopping")
+    return stopper is not None and stopper.misses_ >= stopper.patience
 
 
 def _json_default(value):
@@ -190,8 +194,8 @@ class TrainingCheckpoint(Callback):
             return
         callbacks = dict(net.callbacks_)
         for name, values in resume["meta"]["callbacks"].items():
-            for attr, value in values.items():
-                if name in callbacks:
+            if name in callbacks:
+                for attr, value in values.items():
                     setattr(callbacks[name], attr, value)
         stopper = callbacks.get("early_stopping")
         if stopper is not None and resume["best_weights"]:
@@ -209,9 +213,7 @@ class TrainingCheckpoint(Callback):
     def on_train_end(self, net, **kwargs):
         # Early stopping ends an epoch by raising before this callback's
         # on_epoch_end; it has restored the best weights by now.
-        stopper = dict(net.callbacks_).get("early_stopping")
-        if (stopper is not None and stopper.misses_ >= stopper.patience
-                and self.saved_epoch_ < len(net.history)):
+        if _early_stopped(net) and self.saved_epoch_ < len(net.history):
             self._save(net, finished=True)
 
     def _save(self, net, *, finished):
@@ -265,7 +267,7 @@ def read_checkpoint(checkpoint_dir, fingerprint):
     if meta.get("format_version", 0) > _CHECKPOINT_VERSION:
         raise ValueError(f"{path} was written by a newer sklstm (checkpoint format "
                          f"{meta['format_version']}); upgrade sklstm or remove it")
-    saved = json.loads(_dumps(meta["fingerprint"]))
+    saved = meta["fingerprint"]  # read from JSON already
     wanted = json.loads(_dumps(fingerprint))
     if saved != wanted:
         keys = sorted(set(saved) | set(wanted))

@@ -27,7 +27,7 @@ from skorch.callbacks import EarlyStopping, GradientNormClipping, LRScheduler, P
 from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 
-from .batching import BucketIterator, sequence_lengths
+from .batching import BucketIterator, n_batches, sequence_lengths
 from .callbacks import (StopOnNonFiniteLoss, TrainingCheckpoint, TrainingProgress,
                         data_fingerprint, read_checkpoint, restore_checkpoint)
 from .embeddings import check_embedding_matrix
@@ -461,7 +461,7 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         """The per-batch learning-rate schedule callback, in a list (empty without one)."""
         if self.lr_schedule is None:
             return []
-        total = -(-n_train // self.batch_size) * self.max_epochs
+        total = n_batches(n_train, self.batch_size) * self.max_epochs
         if self.lr_schedule == "onecycle":
             scheduler = LRScheduler(torch.optim.lr_scheduler.OneCycleLR, step_every="batch",
                                     max_lr=self.lr, total_steps=total, pct_start=self.warmup)
@@ -537,7 +537,8 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         checkpoint = fingerprint = None
         if self.checkpoint_dir is not None:
-            fingerprint = self._fingerprint(X, y_encoded)
+            fingerprint = self._fingerprint(
+                X, y_encoded, embedding_params.get("module__embeddings"))
             checkpoint = read_checkpoint(self.checkpoint_dir, fingerprint)
             if checkpoint is not None:  # the same split, even with random_state=None
                 seed = checkpoint["meta"]["seed"]
@@ -628,16 +629,18 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
             warnings.warn(f"training was interrupted after {self.n_iter_} complete "
                           f"epoch(s); the model keeps {kept}", UserWarning, stacklevel=3)
 
-    def _fingerprint(self, X, y_encoded):
-        """What identifies a run for its checkpoint: parameters, data and seed."""
+    def _fingerprint(self, X, y_encoded, embeddings):
+        """What identifies a run for its checkpoint: parameters, data and seed.
+
+        ``embeddings`` is the checked table of :meth:`_embedding_params`, or None.
+        """
         params = self.get_params(deep=False)
         for name in ("verbose", "callbacks", "checkpoint_dir", "device"):
             params.pop(name)
         if not isinstance(params["random_state"], (Integral, type(None))):
             params["random_state"] = repr(params["random_state"])
-        if params["embeddings"] is not None:
-            matrix = np.ascontiguousarray(check_embedding_matrix(params["embeddings"]))
-            params["embeddings"] = data_fingerprint(matrix)
+        if embeddings is not None:
+            params["embeddings"] = data_fingerprint(embeddings)
         return dict(params, device=self.device_, classes=self.classes_.tolist(),
                     X_shape=list(X.shape),
                     data_sha256=data_fingerprint(X.astype(np.int64), y_encoded))
