@@ -501,7 +501,6 @@ class _Collector:
         self.path = path
         self.keep = keep
         self.words = []
-        self.where = []
         self.blocks = []
         self.seen = {}
         self.n_duplicates = 0
@@ -517,7 +516,6 @@ class _Collector:
             return False
         self.seen[word] = where
         self.words.append(word)
-        self.where.append(where)
         return True
 
     def check_finite(self, block, wheres):
@@ -763,8 +761,7 @@ def _import_gensim():
     return Word2Vec
 
 
-def word_tokens(texts, *, lowercase=True, normalization="NFKC", strip_html=True,
-                batch_size=2048):
+def word_tokens(texts, *, lowercase=True, normalization="NFKC", strip_html=True):
     """Split texts into the words :class:`~sklstm.TextTokenizer` would see.
 
     Uses a word-level ``TextTokenizer`` with these options (and no
@@ -777,8 +774,6 @@ def word_tokens(texts, *, lowercase=True, normalization="NFKC", strip_html=True,
         The texts.
     lowercase, normalization, strip_html
         As for :class:`~sklstm.TextTokenizer`.
-    batch_size : int, default=2048
-        Texts converted at once (bounds the memory of the padded id matrix).
 
     Returns
     -------
@@ -795,12 +790,12 @@ def word_tokens(texts, *, lowercase=True, normalization="NFKC", strip_html=True,
     tokenizer = TextTokenizer(level="word", max_features=None, min_frequency=1,
                               max_length=None, lowercase=lowercase,
                               normalization=normalization, strip_html=strip_html)
-    tokenizer.fit(texts)
-    tokens = []
-    for start in range(0, len(texts), batch_size):
-        ids = tokenizer.transform(texts[start:start + batch_size])
-        tokens.extend(tokenizer.inverse_transform(ids))
-    return tokens
+    # Fitting a word-level tokenizer already gives every text's ids (the
+    # vocabulary holds every word), so one pass gives the words.
+    _, flat, lengths, _ = tokenizer._fit(texts)
+    words = tokenizer._tokens[flat].tolist()
+    ends = np.cumsum(lengths)
+    return [words[start:end] for start, end in zip((ends - lengths).tolist(), ends.tolist())]
 
 
 class Word2VecVectors(BaseEstimator):
