@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import machine_info, peak_rss_mb, write_json  # noqa: E402
 
 from sklstm import LSTMClassifier, TextTokenizer  # noqa: E402
+from sklstm.cli import _history_records  # noqa: E402
 from sklstm.baselines import make_nbsvm, make_tfidf_logreg, make_tfidf_svm  # noqa: E402
 from sklstm.datasets import load_imdb  # noqa: E402
 
@@ -40,15 +41,9 @@ def lstm_default():
 
 
 def lstm_onecycle():
-    from skorch.callbacks import LRScheduler
-    from torch.optim.lr_scheduler import OneCycleLR
-
-    epochs, steps = 4, int(np.ceil(22500 / 64))
-    schedule = LRScheduler(OneCycleLR, max_lr=3e-3, total_steps=epochs * steps,
-                           pct_start=0.25, step_every="batch")
     return make_pipeline(TextTokenizer(), LSTMClassifier(
-        max_epochs=epochs, early_stopping=False, embedding_dropout=0.2, random_state=0,
-        verbose=1, callbacks=[("lr_schedule", schedule)]))
+        lr=3e-3, lr_schedule="onecycle", warmup=0.25, max_epochs=4, early_stopping=False,
+        embedding_dropout=0.2, random_state=0, verbose=1))
 
 
 def _fit_w2v_lstm(X, y):
@@ -79,8 +74,6 @@ class _Deferred:
 
     def fit(self, X, y):
         self.model = self.build(X, y)
-        if hasattr(self.model, "steps"):
-            self.steps = self.model.steps
         return self
 
     def predict(self, X):
@@ -147,7 +140,6 @@ def _fit_blend(X, y, bases):
     print("blend: weights " + ", ".join(
         f"{name} {w:+.3f}" for name, w in zip(fitted, stack.final_estimator_.coef_[0])),
         flush=True)
-    stack.steps = fitted["lstm_w2v"].steps  # learning curves of the LSTM base
     stack.bases_ = fitted
     return stack
 
@@ -176,12 +168,9 @@ MODELS = {
 
 
 def _curves(model):
-    clf = model.steps[-1][1] if hasattr(model, "steps") else model
-    history = getattr(clf, "history_", None)
-    if history is None:
-        return None
-    keys = ["epoch", "train_loss", "valid_loss", "valid_acc", "dur"]
-    return [{k: row[k] for k in keys if k in row} for row in history]
+    """Per-epoch figures of the model's LSTM (a stack's LSTM member); [] without one."""
+    model = getattr(model, "model", model)  # a _Deferred model
+    return _history_records(getattr(model, "bases_", {}).get("lstm_w2v", model))
 
 
 def run(name, X_train, y_train, X_test, y_test, results=RESULTS):
