@@ -3,7 +3,9 @@
 Every file sklstm writes for a user (data caches, downloads, plots, JSON
 reports) is written to a new temporary file in the same folder, flushed to
 disk and then renamed into place, so an interruption never leaves a partial
-file where it would be read as valid.
+file where it would be read as valid. :func:`json_default` is the one
+conversion of NumPy and torch values that the JSON files sklstm writes (reports,
+checkpoints, model files) share.
 """
 
 import os
@@ -11,7 +13,24 @@ import secrets
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_file", "temp_path"]
+import numpy as np
+import torch
+
+__all__ = ["atomic_file", "json_default", "temp_path"]
+
+
+def json_default(value):
+    """``default`` of :func:`json.dumps`: NumPy scalars and arrays, one-value tensors.
+
+    Anything else becomes its ``str``.
+    """
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, torch.Tensor) and value.numel() == 1:
+        return value.item()
+    return str(value)
 
 
 def temp_path(directory, prefix, suffix):

@@ -23,7 +23,7 @@ import torch
 from skorch.callbacks import Callback, LRScheduler
 from skorch.history import History
 
-from ._files import atomic_file
+from ._files import atomic_file, json_default
 
 __all__ = [
     "CHECKPOINT_FILE", "NonFiniteLossError", "StopOnNonFiniteLoss", "TrainingCheckpoint",
@@ -110,16 +110,8 @@ def _early_stopped(net):
     return stopper is not None and stopper.misses_ >= stopper.patience
 
 
-def _json_default(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, torch.Tensor) and value.numel() == 1:
-        return value.item()
-    return str(value)
-
-
 def _dumps(data):
-    return json.dumps(data, default=_json_default, sort_keys=True)
+    return json.dumps(data, default=json_default, sort_keys=True)
 
 
 def data_fingerprint(*arrays):

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._files import atomic_file
+from ._files import atomic_file, json_default
 
 __all__ = ["main"]
 
@@ -79,15 +79,7 @@ def _load(args, subset, size):
 
 def _write_json(path, data):
     with atomic_file(path) as f:
-        f.write((json.dumps(data, indent=2, default=_json_default) + "\n").encode("utf-8"))
-
-
-def _json_default(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    return str(value)
+        f.write((json.dumps(data, indent=2, default=json_default) + "\n").encode("utf-8"))
 
 
 def _environment():

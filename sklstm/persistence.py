@@ -34,7 +34,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 from skorch.history import History
 
-from ._files import atomic_file
+from ._files import atomic_file, json_default
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "ModelFileError", "load", "save"]
 
@@ -110,12 +110,6 @@ def _decode(value):
 
 def _hashable(key):
     return tuple(key) if isinstance(key, list) else key
-
-
-def _json_default(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    return str(value)
 
 
 def _sha256(data):
@@ -194,7 +188,7 @@ def _save_classifier(estimator, prefix, members):
     members[f"{prefix}weights.safetensors"] = save_tensors(tensors)
     attrs = _fitted(estimator, "LSTMClassifier", _NET_ATTRIBUTES)
     attrs["history_"] = json.loads(json.dumps(list(estimator.history_),
-                                              default=_json_default))
+                                              default=json_default))
     return attrs
 
 
@@ -313,7 +307,7 @@ def save(estimator, path):
 
     members = {}
     root = _describe(estimator, "", members, _kinds())
-    config = json.dumps({"root": root}, indent=1, default=_json_default).encode("utf-8")
+    config = json.dumps({"root": root}, indent=1, default=json_default).encode("utf-8")
     members = {_CONFIG: config, **members}
     manifest = {
         "format": FORMAT, "format_version": FORMAT_VERSION, "sklstm_version": __version__,
