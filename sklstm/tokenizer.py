@@ -588,10 +588,12 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         so chunks get the normalizer without that step. The word level needs
         only that normalizer; the subword levels a whole tokenizer around it.
         """
-        self._chunk_tokenizer = None
+        self._chunk_normalizer = self._chunk_tokenizer = None
+        if self.level != "char":
+            self._chunk_normalizer = self._normalizer(html=False)
         if self.level not in ("word", "char"):
             self._chunk_tokenizer = Tokenizer.from_str(self.tokenizer_.to_str())
-            self._chunk_tokenizer.normalizer = self._normalizer(html=False)
+            self._chunk_tokenizer.normalizer = self._chunk_normalizer
         self._tokens = np.empty(self.vocab_size_, dtype=object)
         self._tokens[list(self.vocabulary_.values())] = list(self.vocabulary_)
 
@@ -703,7 +705,7 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
                 texts, strip_html=self.strip_html, lowercase=self.lowercase)
             if self.level == "word":  # a word is its token: look it up
                 words, chunk_sizes = _chunk_words(
-                    self._normalizer(html=False), self.tokenizer_.pre_tokenizer, distinct)
+                    self._chunk_normalizer, self.tokenizer_.pre_tokenizer, distinct)
                 lookup = self.vocabulary_.get
                 chunk_flat = np.fromiter((lookup(word, UNK_ID) for word in words),
                                          dtype=np.int64, count=len(words))
@@ -745,6 +747,7 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         if "tokenizer_" in state:
             state["tokenizer_"] = state["tokenizer_"].to_str()
         state.pop("_chunk_tokenizer", None)
+        state.pop("_chunk_normalizer", None)
         state.pop("_tokens", None)
         return state
 
