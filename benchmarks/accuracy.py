@@ -10,9 +10,11 @@ learning curves; ``--summary`` prints the table of every run so far::
     .venv/bin/python benchmarks/accuracy.py --summary
 
 Models: ``tfidf_logreg``, ``tfidf_logreg_unigram``, ``tfidf_svm``, ``nbsvm``,
-``lstm_default`` (``make_pipeline(TextTokenizer(), LSTMClassifier())``),
-``lstm_onecycle``, ``lstm_w2v``, ``stack`` (holdout stacking of ``lstm_w2v``,
-``nbsvm`` and ``tfidf_logreg``), ``stack_plus`` and the others listed by ``--list``.
+``nblr``, ``lstm_default`` (``make_pipeline(TextTokenizer(), LSTMClassifier())``),
+``lstm_onecycle``, ``lstm_w2v`` and ``stack`` (holdout stacking of ``lstm_w2v``,
+``nblr`` and word and character TF-IDF models, its bases then refitted on all of
+train); ``--list`` lists them. A stack's run also saves its bases' holdout and
+test outputs to ``<name>_features.npz``.
 """
 
 import argparse
@@ -30,7 +32,8 @@ from _common import machine_info, peak_rss_mb, write_json  # noqa: E402
 
 from sklstm import LSTMClassifier, TextTokenizer  # noqa: E402
 from sklstm.cli import _history_records  # noqa: E402
-from sklstm.baselines import make_nbsvm, make_tfidf_logreg, make_tfidf_svm  # noqa: E402
+from sklstm.baselines import (  # noqa: E402
+    make_nblr, make_nbsvm, make_tfidf_logreg, make_tfidf_svm)
 from sklstm.datasets import load_imdb  # noqa: E402
 
 RESULTS = Path("benchmarks/results/accuracy")
@@ -101,22 +104,22 @@ def _tfidf_char():
         LogisticRegression(C=4.0, max_iter=1000))
 
 
-STACK_BASES = {
-    "stack": {"nbsvm": make_nbsvm, "tfidf_logreg": make_tfidf_logreg,
-              "lstm_w2v": None},
-    "stack_plus": {"nbsvm_trigram": lambda: make_nbsvm(ngram_range=(1, 3), min_df=2),
-                   "tfidf_logreg": make_tfidf_logreg, "tfidf_char": _tfidf_char,
-                   "lstm_w2v": None},
-}
+STACK_BASES = {"nblr": make_nblr, "tfidf_logreg": make_tfidf_logreg, "tfidf_char": _tfidf_char,
+               "lstm_w2v": None}
 
 
-def _fit_blend(X, y, bases):
+def _fit_blend(X, y, bases, *, refit=True):
     """Holdout stacking: bases fitted on 80% of train, a logistic regression on the rest.
 
     The bases are frozen (:class:`~sklearn.frozen.FrozenEstimator`), so the
     :class:`~sklearn.ensemble.StackingClassifier` learns its weights from their
     predictions on the 20% they never saw. ``None`` stands for the word2vec LSTM.
+    With ``refit``, each base is then fitted again, in place, on the whole of
+    ``X`` (the frozen wrappers hold the same objects), and the stack keeps its
+    weights; ``holdout_stack_`` is the stack of the 80% bases, kept for the report.
     """
+    import copy
+
     from sklearn.ensemble import StackingClassifier
     from sklearn.frozen import FrozenEstimator
     from sklearn.linear_model import LogisticRegression
@@ -131,27 +134,36 @@ def _fit_blend(X, y, bases):
         fitted[name] = (_fit_w2v_lstm(X_fit, y_fit) if make is None
                         else make().fit(X_fit, y_fit))
         print(f"blend: {name} fitted on {len(X_fit)} reviews in "
-              f"{time.perf_counter() - start:.0f} s; holdout accuracy "
-              f"{fitted[name].score(X_blend, y_blend):.4f}", flush=True)
+              f"{time.perf_counter() - start:.0f} s", flush=True)
     stack = StackingClassifier(
         [(name, FrozenEstimator(model)) for name, model in fitted.items()],
         final_estimator=LogisticRegression(), cv=5)
     stack.fit(X_blend, y_blend)
+    stack.blend_features_ = stack.transform(X_blend), y_blend
+    for name, column in zip(fitted, stack.blend_features_[0].T):
+        print(f"blend: {name} holdout accuracy "
+              f"{accuracy_score(y_blend, stack.classes_[(column > 0.5).astype(int)]):.4f}",
+              flush=True)
     print("blend: weights " + ", ".join(
         f"{name} {w:+.3f}" for name, w in zip(fitted, stack.final_estimator_.coef_[0])),
         flush=True)
+    if refit:
+        stack.holdout_stack_ = copy.deepcopy(stack)
+        for name, model in fitted.items():
+            start = time.perf_counter()
+            model.fit(X, y)
+            print(f"refit: {name} fitted on {len(X)} reviews in "
+                  f"{time.perf_counter() - start:.0f} s", flush=True)
     stack.bases_ = fitted
     return stack
 
 
 def stack():
-    """StackingClassifier of the word2vec BiLSTM, NB-SVM and TF-IDF + LR (holdout)."""
-    return _Deferred(lambda X, y: _fit_blend(X, y, STACK_BASES["stack"]))
+    """StackingClassifier of the word2vec BiLSTM, NB-LR, word and character TF-IDF.
 
-
-def stack_plus():
-    """As ``stack``, with NB-SVM on trigrams and a character TF-IDF model added."""
-    return _Deferred(lambda X, y: _fit_blend(X, y, STACK_BASES["stack_plus"]))
+    Holdout stacking (see ``_fit_blend``), the bases refitted on all of train.
+    """
+    return _Deferred(lambda X, y: _fit_blend(X, y, STACK_BASES))
 
 
 MODELS = {
@@ -159,11 +171,11 @@ MODELS = {
     "tfidf_logreg_unigram": lambda: make_tfidf_logreg(ngram_range=(1, 1)),
     "tfidf_svm": make_tfidf_svm,
     "nbsvm": make_nbsvm,
+    "nblr": make_nblr,
     "lstm_default": lstm_default,
     "lstm_onecycle": lstm_onecycle,
     "lstm_w2v": lstm_w2v,
     "stack": stack,
-    "stack_plus": stack_plus,
 }
 
 
@@ -173,26 +185,56 @@ def _curves(model):
     return _history_records(getattr(model, "bases_", {}).get("lstm_w2v", model))
 
 
+def _stack_predict(stack, X_test, y_test, features_path):
+    """A stack's test predictions, with the test accuracies of its bases.
+
+    Every base predicts the test set once (the stack's ``transform``); so
+    does every base of ``holdout_stack_`` when there is one. The bases'
+    outputs on the holdout and test sets are saved to ``features_path``.
+    """
+    report = {}
+    arrays = {"blend_X": stack.blend_features_[0], "blend_y": stack.blend_features_[1],
+              "test_y": np.asarray(y_test), "bases": np.asarray(list(stack.bases_))}
+    stacks = {"": stack}
+    if getattr(stack, "holdout_stack_", None) is not None:
+        stacks["holdout_"] = stack.holdout_stack_
+    for prefix, model in stacks.items():
+        features = model.transform(X_test)
+        arrays[f"{prefix}test_X"] = features
+        pred = model.classes_[model.final_estimator_.predict(features)]
+        report[f"{prefix}bases_test_accuracy"] = {
+            base: accuracy_score(y_test, model.classes_[(column > 0.5).astype(int)])
+            for base, column in zip(stack.bases_, features.T)}
+        report[f"{prefix}stack_test_accuracy"] = accuracy_score(y_test, pred)
+        if not prefix:
+            stack_pred = pred
+    features_path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(features_path, **arrays)
+    return stack_pred, report
+
+
 def run(name, X_train, y_train, X_test, y_test, results=RESULTS):
     model = MODELS[name]()
     print(f"\n=== {name}: fitting on {len(X_train)} reviews", flush=True)
     start = time.perf_counter()
     model.fit(X_train, y_train)
     fit_s = time.perf_counter() - start
+    stack = getattr(getattr(model, "model", None), "bases_", None) and model.model
     start = time.perf_counter()
-    pred = model.predict(X_test)
+    if stack:
+        pred, report = _stack_predict(stack, X_test, y_test,
+                                      Path(results) / f"{name}_features.npz")
+    else:
+        pred, report = model.predict(X_test), {}
     predict_s = time.perf_counter() - start
     result = {"model": name, "test_accuracy": accuracy_score(y_test, pred),
               "fit_s": fit_s, "predict_s": predict_s, "peak_rss_mb": peak_rss_mb(),
               "params": {k: repr(v)[:200] for k, v in model.get_params(deep=True).items()
                          if "__" in k},
-              "curves": _curves(model), "machine": machine_info()}
-    bases = getattr(getattr(model, "model", None), "bases_", {})
-    result["bases_test_accuracy"] = {
-        base: accuracy_score(y_test, estimator.predict(X_test))
-        for base, estimator in bases.items()}
-    for base, accuracy in result["bases_test_accuracy"].items():
-        print(f"=== {name}: base {base} test accuracy {accuracy:.4f}", flush=True)
+              "curves": _curves(model), "machine": machine_info(), **report}
+    for key, value in report.items():
+        for base, accuracy in value.items() if isinstance(value, dict) else [("", value)]:
+            print(f"=== {name}: {key} {base} {accuracy:.4f}", flush=True)
     print(f"=== {name}: test accuracy {result['test_accuracy']:.4f}, fit {fit_s:.0f} s, "
           f"predict {predict_s:.0f} s, peak RSS {result['peak_rss_mb']:.0f} MiB", flush=True)
     write_json(Path(results) / f"{name}.json", result)

@@ -122,12 +122,13 @@ def _lstm_pipeline(args, verbose=1):
 
 
 def _models(args):
-    from .baselines import make_nbsvm, make_tfidf_logreg, make_tfidf_svm
+    from .baselines import make_nblr, make_nbsvm, make_tfidf_logreg, make_tfidf_svm
 
     models = {
         "tfidf_logreg": make_tfidf_logreg(),
         "tfidf_svm": make_tfidf_svm(),
         "nbsvm": make_nbsvm(),
+        "nblr": make_nblr(),
         "lstm": _lstm_pipeline(args),
     }
     if args.models:
@@ -303,7 +304,7 @@ def build_parser():
     p.add_argument("--test-size", type=_positive_int, default=None,
                    help="use a stratified random subset of this many test texts")
     p.add_argument("--models", type=lambda s: [m for m in s.split(",") if m], default=None,
-                   help="comma-separated subset of tfidf_logreg,tfidf_svm,nbsvm,lstm")
+                   help="comma-separated subset of tfidf_logreg,tfidf_svm,nbsvm,nblr,lstm")
     p.add_argument("--out", default="sklstm-results", help="output folder for plots and JSON")
     p.set_defaults(func=cmd_compare)
 

@@ -17,6 +17,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklstm.baselines import (
     NBSVMClassifier,
+    make_nblr,
     make_nbsvm,
     make_tfidf_logreg,
     make_tfidf_svm,
@@ -55,7 +56,7 @@ UNSEEN = ["great and wonderful", "loved it, brilliant", "awful and boring",
           "terrible, i hated it"]
 UNSEEN_LABELS = ["pos", "pos", "neg", "neg"]
 
-FACTORIES = [make_tfidf_logreg, make_tfidf_svm, make_nbsvm]
+FACTORIES = [make_tfidf_logreg, make_tfidf_svm, make_nbsvm, make_nblr]
 
 
 # ---------------------------------------------------------------- strip_html
@@ -124,6 +125,24 @@ def test_token_patterns():
     assert "it !" in marks
     custom = make_tfidf_svm(min_df=1, token_pattern=r"\w+").fit(TEXTS, LABELS)[0]
     assert "i" in custom.vocabulary_
+
+
+def test_nblr_is_nb_weighted_logistic_regression_on_punctuated_trigrams():
+    nblr = make_nblr(C=0.5, min_df=1, random_state=0)
+    assert nblr[0].binary and nblr[0].ngram_range == (1, 3)
+    assert (nblr[-1].loss, nblr[-1].beta, nblr[-1].C) == ("log_loss", 1.0, 0.5)
+    texts = TEXTS + ["10/10, i loved it!", "1/10... i hated it!"]
+    labels = list(LABELS) + ["pos", "neg"]
+    nblr.fit(texts, labels)
+    vocabulary = nblr[0].vocabulary_
+    assert {"10 / 10", "1 / 10", "it !", ". . ."} <= set(vocabulary)
+    # It is NBSVMClassifier with beta=1: the probabilities are a logistic regression's.
+    proba = nblr.predict_proba(UNSEEN)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert nblr.predict(UNSEEN).tolist() == UNSEEN_LABELS
+    same = make_nbsvm(ngram_range=(1, 3), token_pattern=r"(?u)\w+|[^\w\s]", loss="log_loss",
+                      beta=1.0, C=0.5, random_state=0).fit(texts, labels)
+    np.testing.assert_allclose(same.predict_proba(UNSEEN), proba)
 
 
 def test_factories_are_keyword_only():

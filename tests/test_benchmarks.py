@@ -50,3 +50,43 @@ def test_accuracy_sample_run_and_summary(imdb_data_home, tmp_path):
                                   "--results", str(tmp_path))
     listed = _run(imdb_data_home, "benchmarks/accuracy.py", "--list").split()
     assert {"lstm_default", "lstm_w2v", "stack", "nbsvm"} <= set(listed)
+
+
+def test_stack_refits_its_bases_and_reports_both_stacks(tmp_path, monkeypatch):
+    """The stack's bases are refitted on all of train; the 80% stack is reported beside it."""
+    import numpy as np
+
+    from sklstm.baselines import make_nblr, make_tfidf_logreg
+
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    import accuracy
+
+    rng = np.random.default_rng(0)
+    words = [["bad", "awful", "dull", "bore"], ["great", "loved", "superb", "fine"]]
+    y = rng.integers(0, 2, 300)
+    noisy = np.where(rng.random(300) < 0.3, 1 - y, y)  # some texts read as the other class
+    # Every text has a token of its own ("docN"), so a vocabulary tells which texts it saw.
+    X = [" ".join([*rng.choice(words[c] + ["film", "plot"], 6), f"doc{i}"])
+         for i, c in enumerate(noisy)]
+    X_train, y_train, X_test, y_test = X[:200], y[:200], X[200:], y[200:]
+
+    stack = accuracy._fit_blend(X_train, y_train,
+                                {"nblr": make_nblr, "tfidf_logreg": make_tfidf_logreg})
+    refitted, first = stack.bases_["nblr"], stack.holdout_stack_.estimators_[0].estimator
+    assert stack.estimators_[0].estimator is refitted and first is not refitted
+    seen = {f"doc{i}" for i in range(200)}
+    assert seen <= set(refitted["counts"].vocabulary_)
+    assert len(seen & set(first["counts"].vocabulary_)) == 160  # the 80% split
+    assert stack.blend_features_[0].shape == (40, 2)
+
+    pred, report = accuracy._stack_predict(stack, X_test, y_test, tmp_path / "f.npz")
+    np.testing.assert_array_equal(pred, stack.predict(X_test))
+    assert report["stack_test_accuracy"] == stack.score(X_test, y_test)
+    assert report["holdout_stack_test_accuracy"] == stack.holdout_stack_.score(X_test, y_test)
+    for prefix, model in [("", stack), ("holdout_", stack.holdout_stack_)]:
+        for (name, accuracy_), (_, frozen) in zip(report[f"{prefix}bases_test_accuracy"].items(),
+                                                  model.estimators_):
+            assert accuracy_ == frozen.score(X_test, y_test), name
+    saved = np.load(tmp_path / "f.npz")
+    assert saved["test_X"].shape == saved["holdout_test_X"].shape == (100, 2)
+    assert saved["bases"].tolist() == ["nblr", "tfidf_logreg"]
