@@ -214,3 +214,11 @@ def test_holdout_stacking_with_frozen_pipelines():
     np.testing.assert_allclose(features[:, 1], nbsvm.decision_function(held_out), rtol=1e-6)
     assert stack.predict(["i loved this wonderful film", "awful and boring"]).tolist() == [
         "pos", "neg"]
+    # Refitting a base in place on all the texts: the stack keeps its weights
+    # and reads the refitted model (the frozen wrapper holds the same object).
+    weights = stack.final_estimator_.coef_.copy()
+    nbsvm.fit(TEXTS + held_out, LABELS + held_labels)
+    refitted = stack.transform(held_out)[:, 1]
+    np.testing.assert_allclose(refitted, nbsvm.decision_function(held_out), rtol=1e-6)
+    assert not np.allclose(refitted, features[:, 1])
+    np.testing.assert_array_equal(stack.final_estimator_.coef_, weights)
