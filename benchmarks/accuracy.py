@@ -11,13 +11,14 @@ learning curves; ``--summary`` prints the table of every run so far::
 
 Models: ``tfidf_logreg``, ``tfidf_logreg_unigram``, ``tfidf_svm``, ``nbsvm``,
 ``nblr``, ``lstm_default`` (``make_pipeline(TextTokenizer(), LSTMClassifier())``),
-``lstm_onecycle``, ``lstm_w2v`` and ``stack`` (holdout stacking of ``lstm_w2v``,
+``lstm_onecycle``, ``lstm_w2v`` and ``stack`` (holdout stacking of two word2vec LSTMs,
 ``nblr`` and word and character TF-IDF models, its bases then refitted on all of
 train); ``--list`` lists them. A stack's run also saves its bases' holdout and
 test outputs to ``<name>_features.npz``.
 """
 
 import argparse
+import functools
 import json
 import sys
 import time
@@ -49,22 +50,34 @@ def lstm_onecycle():
         embedding_dropout=0.2, random_state=0, verbose=1))
 
 
-def _fit_w2v_lstm(X, y):
-    """Word2vec on the unlabelled and given reviews, then a BiLSTM on those vectors."""
+@functools.lru_cache(maxsize=1)
+def _w2v_table(texts):
+    """Word2vec on the unlabelled reviews and ``texts`` (a tuple), aligned to their vocabulary.
+
+    Cached, so that the LSTM members of a stack share one word2vec run.
+    """
     from sklstm import Word2VecVectors
 
     unsup = load_imdb("unsup", return_X_y=True)[0]
     start = time.perf_counter()
     vectors = Word2VecVectors(vector_size=128, window=5, min_count=2, epochs=5,
-                              random_state=0).fit(list(unsup) + list(X)).vectors_
-    tokenizer = TextTokenizer().fit(X)
+                              random_state=0).fit(list(unsup) + list(texts)).vectors_
+    tokenizer = TextTokenizer().fit(texts)
     table = vectors.align(tokenizer.vocabulary_, random_state=0)
     print(f"word2vec: {time.perf_counter() - start:.0f} s; {table.report()}", flush=True)
-    model = make_pipeline(
-        TextTokenizer(vocabulary=tokenizer.vocabulary_),
-        LSTMClassifier(embeddings=table, lr_schedule="onecycle", max_epochs=4,
-                       early_stopping=False, embedding_dropout=0.2, random_state=0,
-                       verbose=1))
+    return tokenizer.vocabulary_, table
+
+
+def _fit_w2v_lstm(X, y, *, max_length=400, **params):
+    """A BiLSTM on word2vec vectors pretrained on the unlabelled and given reviews.
+
+    ``params`` override the LSTMClassifier's; ``max_length`` is the tokenizer's.
+    """
+    vocabulary, table = _w2v_table(tuple(X))
+    params = {"lr_schedule": "onecycle", "max_epochs": 4, "early_stopping": False,
+              "embedding_dropout": 0.2, "random_state": 0, "verbose": 1, **params}
+    model = make_pipeline(TextTokenizer(vocabulary=vocabulary, max_length=max_length),
+                          LSTMClassifier(embeddings=table, **params))
     return model.fit(X, y)
 
 
@@ -104,8 +117,19 @@ def _tfidf_char():
         LogisticRegression(C=4.0, max_iter=1000))
 
 
-STACK_BASES = {"nblr": make_nblr, "tfidf_logreg": make_tfidf_logreg, "tfidf_char": _tfidf_char,
-               "lstm_w2v": None}
+def _fit(make):
+    """``make`` as a function of the training data that returns the fitted model."""
+    return lambda X, y: make().fit(X, y)
+
+
+# Each base is a function of the training data that returns the fitted model.
+STACK_BASES = {
+    "nblr": _fit(make_nblr), "tfidf_logreg": _fit(make_tfidf_logreg),
+    "tfidf_char": _fit(_tfidf_char), "lstm_w2v": _fit_w2v_lstm,
+    # A second LSTM that reads longer texts, pools by attention, starts elsewhere.
+    "lstm_w2v_attention": functools.partial(_fit_w2v_lstm, max_length=800,
+                                            pooling="attention", random_state=1),
+}
 
 
 def _fit_blend(X, y, bases, *, refit=True):
@@ -113,7 +137,8 @@ def _fit_blend(X, y, bases, *, refit=True):
 
     The bases are frozen (:class:`~sklearn.frozen.FrozenEstimator`), so the
     :class:`~sklearn.ensemble.StackingClassifier` learns its weights from their
-    predictions on the 20% they never saw. ``None`` stands for the word2vec LSTM.
+    predictions on the 20% they never saw. ``bases`` maps names to functions of
+    the training data that return fitted models.
     With ``refit``, each base is then fitted again, in place, on the whole of
     ``X`` (the frozen wrappers hold the same objects), and the stack keeps its
     weights; ``holdout_stack_`` is the stack of the 80% bases, kept for the report.
@@ -129,10 +154,9 @@ def _fit_blend(X, y, bases, *, refit=True):
     X_fit, X_blend, y_fit, y_blend = train_test_split(
         X, y, test_size=0.2, stratify=y, random_state=0)
     fitted = {}
-    for name, make in bases.items():
+    for name, fit in bases.items():
         start = time.perf_counter()
-        fitted[name] = (_fit_w2v_lstm(X_fit, y_fit) if make is None
-                        else make().fit(X_fit, y_fit))
+        fitted[name] = fit(X_fit, y_fit)
         print(f"blend: {name} fitted on {len(X_fit)} reviews in "
               f"{time.perf_counter() - start:.0f} s", flush=True)
     stack = StackingClassifier(
@@ -159,7 +183,7 @@ def _fit_blend(X, y, bases, *, refit=True):
 
 
 def stack():
-    """StackingClassifier of the word2vec BiLSTM, NB-LR, word and character TF-IDF.
+    """StackingClassifier of two word2vec BiLSTMs, NB-LR, word and character TF-IDF.
 
     Holdout stacking (see ``_fit_blend``), the bases refitted on all of train.
     """

@@ -70,8 +70,8 @@ def test_stack_refits_its_bases_and_reports_both_stacks(tmp_path, monkeypatch):
          for i, c in enumerate(noisy)]
     X_train, y_train, X_test, y_test = X[:200], y[:200], X[200:], y[200:]
 
-    stack = accuracy._fit_blend(X_train, y_train,
-                                {"nblr": make_nblr, "tfidf_logreg": make_tfidf_logreg})
+    stack = accuracy._fit_blend(X_train, y_train, {"nblr": accuracy._fit(make_nblr),
+                                                   "tfidf_logreg": accuracy._fit(make_tfidf_logreg)})
     refitted, first = stack.bases_["nblr"], stack.holdout_stack_.estimators_[0].estimator
     assert stack.estimators_[0].estimator is refitted and first is not refitted
     seen = {f"doc{i}" for i in range(200)}
@@ -84,8 +84,8 @@ def test_stack_refits_its_bases_and_reports_both_stacks(tmp_path, monkeypatch):
     assert report["stack_test_accuracy"] == stack.score(X_test, y_test)
     assert report["holdout_stack_test_accuracy"] == stack.holdout_stack_.score(X_test, y_test)
     for prefix, model in [("", stack), ("holdout_", stack.holdout_stack_)]:
-        for (name, accuracy_), (_, frozen) in zip(report[f"{prefix}bases_test_accuracy"].items(),
-                                                  model.estimators_):
+        for (name, accuracy_), frozen in zip(report[f"{prefix}bases_test_accuracy"].items(),
+                                             model.estimators_):
             assert accuracy_ == frozen.score(X_test, y_test), name
     saved = np.load(tmp_path / "f.npz")
     assert saved["test_X"].shape == saved["holdout_test_X"].shape == (100, 2)
