@@ -11,9 +11,9 @@ learning curves; ``--summary`` prints the table of every run so far::
 
 Models: ``tfidf_logreg``, ``tfidf_logreg_unigram``, ``tfidf_svm``, ``nbsvm``,
 ``nblr``, ``lstm_default`` (``make_pipeline(TextTokenizer(), LSTMClassifier())``),
-``lstm_onecycle``, ``lstm_w2v``, ``lstm_w2v_attention`` and ``stack`` (holdout stacking of two word2vec LSTMs,
-``nblr`` and word and character TF-IDF models, its bases then refitted on all of
-train); ``--list`` lists them. A stack's run also saves its bases' holdout and
+``lstm_onecycle``, ``lstm_w2v``, ``lstm_w2v_attention`` and ``stack`` (holdout
+stacking of two word2vec LSTMs, ``nblr`` and word and character TF-IDF models,
+its bases then refitted on all of train); ``--list`` lists them. A stack's run also saves its bases' holdout and
 test outputs to ``<name>_features.npz``.
 """
 
@@ -141,14 +141,20 @@ STACK_BASES = {
 }
 
 
-def _fit_blend(X, y, bases, *, refit=True):
+def _base_accuracies(stack, features, y):
+    """Each base's accuracy, read from its column of ``stack.transform`` (P(classes_[1]))."""
+    return {name: accuracy_score(y, stack.classes_[(column > 0.5).astype(int)])
+            for name, column in zip(stack.named_estimators_, features.T)}
+
+
+def _fit_blend(X, y, bases):
     """Holdout stacking: bases fitted on 80% of train, a logistic regression on the rest.
 
     The bases are frozen (:class:`~sklearn.frozen.FrozenEstimator`), so the
     :class:`~sklearn.ensemble.StackingClassifier` learns its weights from their
     predictions on the 20% they never saw. ``bases`` maps names to functions of
     the training data that return fitted models.
-    With ``refit``, each base is then fitted again, in place, on the whole of
+    Each base is then fitted again, in place, on the whole of
     ``X`` (the frozen wrappers hold the same objects), and the stack keeps its
     weights; ``holdout_stack_`` is the stack of the 80% bases, kept for the report.
     """
@@ -173,20 +179,17 @@ def _fit_blend(X, y, bases, *, refit=True):
         final_estimator=LogisticRegression(), cv=5)
     stack.fit(X_blend, y_blend)
     stack.blend_features_ = stack.transform(X_blend), y_blend
-    for name, column in zip(fitted, stack.blend_features_[0].T):
-        print(f"blend: {name} holdout accuracy "
-              f"{accuracy_score(y_blend, stack.classes_[(column > 0.5).astype(int)]):.4f}",
-              flush=True)
+    for name, accuracy in _base_accuracies(stack, *stack.blend_features_).items():
+        print(f"blend: {name} holdout accuracy {accuracy:.4f}", flush=True)
     print("blend: weights " + ", ".join(
         f"{name} {w:+.3f}" for name, w in zip(fitted, stack.final_estimator_.coef_[0])),
         flush=True)
-    if refit:
-        stack.holdout_stack_ = copy.deepcopy(stack)
-        for name, model in fitted.items():
-            start = time.perf_counter()
-            model.fit(X, y)
-            print(f"refit: {name} fitted on {len(X)} reviews in "
-                  f"{time.perf_counter() - start:.0f} s", flush=True)
+    stack.holdout_stack_ = copy.deepcopy(stack)
+    for name, model in fitted.items():
+        start = time.perf_counter()
+        model.fit(X, y)
+        print(f"refit: {name} fitted on {len(X)} reviews in "
+              f"{time.perf_counter() - start:.0f} s", flush=True)
     stack.bases_ = fitted
     return stack
 
@@ -222,29 +225,21 @@ def _curves(model):
 def _stack_predict(stack, X_test, y_test, features_path):
     """A stack's test predictions, with the test accuracies of its bases.
 
-    Every base predicts the test set once (the stack's ``transform``); so
-    does every base of ``holdout_stack_`` when there is one. The bases'
-    outputs on the holdout and test sets are saved to ``features_path``.
+    Every base of the stack and of its ``holdout_stack_`` predicts the test
+    set once (``transform``). The bases' outputs on the holdout and test sets
+    are saved to ``features_path``.
     """
     report = {}
     arrays = {"blend_X": stack.blend_features_[0], "blend_y": stack.blend_features_[1],
               "test_y": np.asarray(y_test), "bases": np.asarray(list(stack.bases_))}
-    stacks = {"": stack}
-    if getattr(stack, "holdout_stack_", None) is not None:
-        stacks["holdout_"] = stack.holdout_stack_
-    for prefix, model in stacks.items():
-        features = model.transform(X_test)
-        arrays[f"{prefix}test_X"] = features
+    for prefix, model in [("holdout_", stack.holdout_stack_), ("", stack)]:
+        features = arrays[f"{prefix}test_X"] = model.transform(X_test)
         pred = model.classes_[model.final_estimator_.predict(features)]
-        report[f"{prefix}bases_test_accuracy"] = {
-            base: accuracy_score(y_test, model.classes_[(column > 0.5).astype(int)])
-            for base, column in zip(stack.bases_, features.T)}
+        report[f"{prefix}bases_test_accuracy"] = _base_accuracies(model, features, y_test)
         report[f"{prefix}stack_test_accuracy"] = accuracy_score(y_test, pred)
-        if not prefix:
-            stack_pred = pred
     features_path.parent.mkdir(parents=True, exist_ok=True)
     np.savez(features_path, **arrays)
-    return stack_pred, report
+    return pred, report
 
 
 def run(name, X_train, y_train, X_test, y_test, results=RESULTS):
