@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from sklstm._files import atomic_file
+from sklstm._utils.files import atomic_file
 
 
 def timed(fn, *, repeat=3, warmup=1):

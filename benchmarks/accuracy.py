@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import machine_info, peak_rss_mb, write_json  # noqa: E402
 
 from sklstm import LSTMClassifier, TextTokenizer  # noqa: E402
-from sklstm.cli import _history_records  # noqa: E402
+from sklstm.history import history_records  # noqa: E402
 from sklstm.baselines import (  # noqa: E402
     make_nblr, make_nbsvm, make_tfidf_logreg, make_tfidf_svm)
 from sklstm.datasets import load_imdb  # noqa: E402
@@ -219,7 +219,7 @@ MODELS = {
 def _curves(model):
     """Per-epoch figures of the model's LSTM (a stack's LSTM member); [] without one."""
     model = getattr(model, "model", model)  # a _Deferred model
-    return _history_records(getattr(model, "bases_", {}).get("lstm_w2v", model))
+    return history_records(getattr(model, "bases_", {}).get("lstm_w2v", model))
 
 
 def _stack_predict(stack, X_test, y_test, features_path):

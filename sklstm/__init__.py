@@ -3,16 +3,19 @@
 The two building blocks are :class:`TextTokenizer` (raw texts to a padded
 matrix of integer ids, on Hugging Face ``tokenizers``) and
 :class:`LSTMClassifier` (a skorch-wrapped PyTorch LSTM over those ids).
-:mod:`sklstm.embeddings` adds pretrained word vectors for its embedding
-table; :func:`save` and :func:`load` store fitted models without pickle.
+:mod:`sklstm.word_vectors`, :mod:`sklstm.vector_files` and
+:mod:`sklstm.word2vec` add pretrained word vectors for its embedding table;
+:func:`save` and :func:`load` store fitted models without pickle.
 """
 
 from .classifier import LSTMClassifier
-from .embeddings import EmbeddingMatrix, Word2VecVectors, WordVectors, load_word_vectors
 from .persistence import load, save
 from .tokenizer import TextTokenizer
+from .vector_files import load_word_vectors
+from .word2vec import Word2VecVectors
+from .word_vectors import EmbeddingMatrix, WordVectors
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["EmbeddingMatrix", "LSTMClassifier", "TextTokenizer", "Word2VecVectors",
            "WordVectors", "__version__", "load", "load_word_vectors", "save"]

@@ -12,6 +12,8 @@ token. It also holds the small helpers that measure how well that works.
 import numpy as np
 import torch
 
+from ._utils.validation import check_positive_int
+
 __all__ = ["BucketIterator", "padding_efficiency", "sequence_lengths"]
 
 
@@ -167,10 +169,8 @@ class BucketIterator:
 
     def __init__(self, dataset, batch_size=64, shuffle=False, pool_batches=50,
                  random_state=None):
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+        self.batch_size = check_positive_int(batch_size, "batch_size")
         self.X, self.y = _dataset_arrays(dataset)
-        self.batch_size = int(batch_size)
         self.shuffle = shuffle
         self.pool_batches = pool_batches
         self.rng = np.random.default_rng(random_state)

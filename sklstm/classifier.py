@@ -1,128 +1,42 @@
 """The scikit-learn estimator :class:`LSTMClassifier`.
 
-It validates its input and labels, then trains a
+It validates its input and labels, then hands the token ids to a
+:class:`~sklstm.training.TrainingRun`, which trains a
 :class:`~sklstm.modules.LSTMTextModule` with a skorch
-:class:`~skorch.NeuralNetClassifier`, which brings the training loop,
-callbacks, history and device handling. Batches come from
-:class:`~sklstm.batching.BucketIterator`, grouped by length and trimmed.
+:class:`~skorch.NeuralNetClassifier` (training loop, callbacks, history and
+device handling). Batches come from :class:`~sklstm.batching.BucketIterator`,
+grouped by length and trimmed. :meth:`LSTMClassifier.get_safe_state` and
+:meth:`LSTMClassifier.set_safe_state` are the hooks of :func:`sklstm.save`
+and :func:`sklstm.load`.
 """
 
-import math
 import os
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.sparse as sp
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
-from skorch import NeuralNetClassifier
-from skorch.callbacks import EarlyStopping, GradientNormClipping, LRScheduler, ProgressBar
-from skorch.dataset import Dataset
-from skorch.helper import predefined_split
+from sklearn.utils.validation import check_is_fitted
+from skorch.history import History
 
-from .batching import BucketIterator, n_batches, sequence_lengths
-from .callbacks import (StopOnNonFiniteLoss, TrainingCheckpoint, TrainingProgress,
-                        data_fingerprint, read_checkpoint, restore_checkpoint)
-from .embeddings import check_embedding_matrix
-from .modules import POOLING_OPTIONS, LSTMTextModule
+from ._utils.state import fitted_attributes
+from ._utils.torch import cpu_state_dict, resolve_device
+from ._utils.validation import check_labels, check_token_ids
+from .batching import sequence_lengths
+from .modules import POOLING_OPTIONS
+from .schedules import SCHEDULES, WarmupCosine  # noqa: F401 - WarmupCosine lived here
+from .training import OPTIMIZERS, TrainingRun
+from .word_vectors import check_embedding_matrix
 
-__all__ = ["LSTMClassifier"]
+__all__ = ["LSTMClassifier"]  # check_labels stays importable here, as in sklstm 0.1
 
-_OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "sgd": torch.optim.SGD}
-# Evaluation needs no gradients, so it affords larger batches.
-_EVAL_BATCH_FACTOR = 4
 # Most weights of the embedding table that fit() will allocate (8 GiB of float32).
 _MAX_EMBEDDING_WEIGHTS = 2**31
-
-
-class WarmupCosine:
-    """Learning-rate factor: linear warm-up, then cosine decay towards zero.
-
-    A picklable ``lr_lambda`` for :class:`torch.optim.lr_scheduler.LambdaLR`,
-    stepped once per batch.
-
-    Parameters
-    ----------
-    total_steps : int
-        Number of training batches in all.
-    warmup_steps : int
-        Batches over which the factor rises linearly to 1.
-
-    Examples
-    --------
-    >>> from sklstm.classifier import WarmupCosine
-    >>> [round(WarmupCosine(6, 2)(step), 2) for step in range(6)]
-    [0.5, 1.0, 0.9, 0.65, 0.35, 0.1]
-    """
-
-    def __init__(self, total_steps, warmup_steps):
-        self.total_steps = total_steps
-        self.warmup_steps = warmup_steps
-
-    def __call__(self, step):
-        if step < self.warmup_steps:
-            return (step + 1) / self.warmup_steps
-        # Neither the peak nor a zero learning rate is repeated or wasted.
-        progress = (step + 1 - self.warmup_steps) / (self.total_steps + 1 - self.warmup_steps)
-        return 0.5 * (1.0 + math.cos(math.pi * min(progress, 1.0)))
-
-
-def _is_missing(value):
-    return value is None or (isinstance(value, float) and np.isnan(value))
-
-
-def _has_missing(values):
-    return any(_is_missing(v) for v in np.asarray(values, dtype=object).ravel())
-
-
-def check_labels(y):
-    """Validate classification labels; return them as a 1-D array.
-
-    Parameters
-    ----------
-    y : array-like of shape (n_samples,)
-        Hashable labels: strings, integers, booleans.
-
-    Returns
-    -------
-    y : ndarray of shape (n_samples,)
-
-    Raises
-    ------
-    ValueError
-        If ``y`` is not one-dimensional, holds None or NaN (the first such
-        index is named), mixes types that cannot be ordered, or is not a
-        classification target.
-    """
-    if y is None:
-        raise ValueError("LSTMClassifier requires y to be passed, but the target y is None")
-    if not hasattr(y, "dtype"):
-        # numpy would silently turn [1, "a"] into strings; refuse instead.
-        kinds = {isinstance(v, str) for v in np.asarray(y, dtype=object).ravel()
-                 if not _is_missing(v)}
-        if len(kinds) > 1:
-            raise ValueError("labels of mixed types: y holds both strings and non-strings")
-        y = np.asarray(y, dtype=object if _has_missing(y) else None)
-    y = column_or_1d(y, warn=True)
-    if y.dtype.kind == "f":
-        missing = np.flatnonzero(np.isnan(y))
-    elif y.dtype.kind == "O":
-        missing = [i for i, value in enumerate(y) if _is_missing(value)]
-    else:
-        missing = []
-    if len(missing):
-        i = int(missing[0])
-        raise ValueError(f"y contains a missing label ({y[i]!r}) at index {i}; "
-                         "drop or fill missing labels before fitting")
-    check_classification_targets(y)
-    return y
+# The file holding the network's weights in a safe model file.
+_WEIGHTS_FILE = "weights.safetensors"
 
 
 class LSTMClassifier(ClassifierMixin, BaseEstimator):
@@ -229,10 +143,16 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
     ----------
     classes_ : ndarray of shape (n_classes,)
         The labels seen in ``fit``, sorted.
-    n_vocab_ : int
-        Size of the embedding table: the largest id seen in ``fit`` plus one
-        (at least 2), or the number of rows of ``embeddings`` if larger.
-        Larger ids at prediction time are read as unknown.
+    vocab_size_ : int
+        Number of ids the embedding table has rows for (the module's
+        ``num_embeddings``): the largest id seen in ``fit`` plus one (at
+        least 2), or the number of rows of ``embeddings`` if larger. With a
+        :class:`~sklstm.TextTokenizer` before it, at most the tokenizer's
+        ``vocab_size_``. Larger ids at prediction time are read as unknown.
+        (Called ``n_vocab_`` before sklstm 0.2, a name still readable.)
+    embedding_dim_ : int
+        Width of the word vectors: ``embedding_dim``, or the width of
+        ``embeddings`` when they are given.
     n_features_in_ : int
         Width of the id matrix seen in ``fit``. Later calls may be wider or
         narrower: widths follow each call's longest text.
@@ -287,7 +207,7 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         "pooling": [StrOptions(set(POOLING_OPTIONS))],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "embedding_dropout": [Interval(Real, 0, 1, closed="left")],
-        "optimizer": [StrOptions(set(_OPTIMIZERS))],
+        "optimizer": [StrOptions(set(OPTIMIZERS))],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -303,7 +223,7 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         "callbacks": [list, None],
         "embeddings": ["array-like", None],
         "freeze_embeddings": ["boolean"],
-        "lr_schedule": [StrOptions({"onecycle", "cosine"}), None],
+        "lr_schedule": [StrOptions(set(SCHEDULES)), None],
         "warmup": [Interval(Real, 0, 1, closed="left")],
         "conv_filters": [Interval(Integral, 1, None, closed="left"), None],
         "conv_kernel_size": [Interval(Integral, 1, None, closed="left")],
@@ -357,142 +277,7 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         tags.input_tags.sparse = False
         return tags
 
-    # ------------------------------------------------------------------ input
-
-    def _check_ids(self, X, y=None, *, reset):
-        """Validate an id matrix (and ``y`` in fit); return a C-contiguous integer array."""
-        if isinstance(X, str) or (
-            not sp.issparse(X) and not hasattr(X, "dtype") and isinstance(X, (list, tuple))
-            and len(X) and isinstance(X[0], str)
-        ):
-            raise ValueError(
-                "LSTMClassifier takes a matrix of token ids, not raw texts; put a "
-                "TextTokenizer before it: make_pipeline(TextTokenizer(), LSTMClassifier())"
-            )
-        if reset:
-            X, y = validate_data(self, X, y, dtype=None, reset=True)
-        else:
-            X = check_array(X, dtype=None, input_name="X", estimator=self)
-        if X.dtype.kind == "O":
-            try:
-                X = X.astype(np.float64)
-            except ValueError:  # strings among the values
-                pass
-            except TypeError as exc:
-                i, j = next((i, j) for (i, j), v in np.ndenumerate(X)
-                            if not isinstance(v, (int, float, np.number)))
-                raise TypeError(f"token ids must be numbers; X[{i}, {j}] is "
-                                f"{type(X[i, j]).__name__} ({exc})") from None
-        if X.dtype.kind in "OUS":
-            raise ValueError(
-                f"LSTMClassifier takes integer token ids, got an array of dtype {X.dtype}; "
-                "put a TextTokenizer before it to turn texts into ids"
-            )
-        if X.dtype.kind == "f":
-            missing = np.argwhere(np.isnan(X))  # None in an object array
-            if len(missing):
-                i, j = missing[0]
-                raise ValueError(f"token ids must not be missing; X[{i}, {j}] is None or NaN")
-            fractional = np.argwhere(X != np.floor(X))
-            if len(fractional):
-                i, j = fractional[0]
-                raise ValueError(
-                    f"token ids must be whole numbers; X[{i}, {j}] is {X[i, j]!r}"
-                )
-            X = X.astype(np.int64)
-        elif X.dtype.kind == "b" or (X.dtype.kind == "u" and X.dtype.itemsize >= 8):
-            too_big = np.argwhere(X > np.iinfo(np.int64).max) if X.dtype.kind == "u" else []
-            if len(too_big):
-                i, j = too_big[0]
-                raise ValueError(f"token id too large: X[{i}, {j}] is {X[i, j]}")
-            X = X.astype(np.int64)
-        negative = np.argwhere(X < 0)
-        if len(negative):
-            i, j = negative[0]
-            raise ValueError(f"Negative values in data: token ids must be >= 0; "
-                             f"X[{i}, {j}] is {X[i, j]}")
-        X = np.ascontiguousarray(X)
-        return (X, y) if reset else X
-
-    # --------------------------------------------------------------- training
-
-    def _split(self, X, y, seed):
-        """Training and (length-sorted) validation parts, or None for no validation."""
-        if self.validation_fraction is None:
-            return X, y, None
-        n_valid = int(np.ceil(self.validation_fraction * len(y)))
-        if n_valid < 1 or len(y) - n_valid < 1:
-            raise ValueError(
-                f"validation_fraction={self.validation_fraction} leaves no samples for "
-                f"training or validation with {len(y)} samples"
-            )
-        try:
-            splitter = StratifiedShuffleSplit(n_splits=1, test_size=n_valid, random_state=seed)
-            train, valid = next(splitter.split(X, y))
-        except ValueError:  # a class too small to stratify
-            splitter = ShuffleSplit(n_splits=1, test_size=n_valid, random_state=seed)
-            train, valid = next(splitter.split(X, y))
-        valid = valid[np.argsort(sequence_lengths(X[valid]), kind="stable")]
-        return X[train], y[train], Dataset(X[valid], y[valid])
-
-    def _callbacks(self, checkpoint=None, n_train=None):
-        callbacks = [("non_finite_loss", StopOnNonFiniteLoss()),
-                     ("progress", TrainingProgress())]
-        if n_train is not None:
-            callbacks += self._lr_scheduler(n_train)
-        if self.clip_grad_norm is not None:
-            callbacks.append(("clip_grad", GradientNormClipping(self.clip_grad_norm)))
-        if self.early_stopping:
-            callbacks.append(("early_stopping", EarlyStopping(
-                monitor="valid_loss", patience=self.patience, load_best=True,
-            )))
-        if checkpoint is not None:  # after early stopping, whose state it saves
-            callbacks.append(("checkpoint", checkpoint))
-        if self.verbose:
-            from importlib.util import find_spec
-
-            # In Jupyter, tqdm's widget bar needs ipywidgets (else it fails); without
-            # ipywidgets the text bar is used, which works in notebooks and terminals.
-            callbacks.append(("progress_bar", ProgressBar(
-                detect_notebook=find_spec("ipywidgets") is not None)))
-        return callbacks + list(self.callbacks or [])
-
-    def _lr_scheduler(self, n_train):
-        """The per-batch learning-rate schedule callback, in a list (empty without one)."""
-        if self.lr_schedule is None:
-            return []
-        total = n_batches(n_train, self.batch_size) * self.max_epochs
-        if self.lr_schedule == "onecycle":
-            scheduler = LRScheduler(torch.optim.lr_scheduler.OneCycleLR, step_every="batch",
-                                    max_lr=self.lr, total_steps=total, pct_start=self.warmup)
-        else:
-            scheduler = LRScheduler(torch.optim.lr_scheduler.LambdaLR, step_every="batch",
-                                    lr_lambda=WarmupCosine(total, int(self.warmup * total)))
-        return [("lr_scheduler", scheduler)]
-
-    def _embedding_params(self, X):
-        """Module parameters for ``embeddings``; sets ``n_vocab_``."""
-        self.n_vocab_ = max(int(X.max()) + 1, 2)
-        if self.embeddings is None:
-            return dict(module__embedding_dim=self.embedding_dim)
-        matrix = check_embedding_matrix(self.embeddings)
-        if self.n_vocab_ > len(matrix):
-            warnings.warn(f"X holds token ids up to {self.n_vocab_ - 1} but embeddings has "
-                          f"only {len(matrix)} rows; ids from {len(matrix)} on get random "
-                          "vectors (was the table aligned to this tokenizer's vocabulary?)",
-                          UserWarning, stacklevel=3)
-        self.n_vocab_ = max(self.n_vocab_, len(matrix))
-        return dict(module__embedding_dim=matrix.shape[1], module__embeddings=matrix,
-                    module__freeze_embeddings=self.freeze_embeddings)
-
-    def _resolve_device(self):
-        device = str(self.device)
-        if device == "auto":
-            return "cuda" if torch.cuda.is_available() else "cpu"
-        if device.startswith("cuda") and not torch.cuda.is_available():
-            raise ValueError(f"device={self.device!r} but CUDA is not available; "
-                             "use device='cpu' or 'auto'")
-        return device
+    # --------------------------------------------------------------- fitting
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -511,11 +296,20 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         self : LSTMClassifier
             The fitted estimator.
         """
+        X, y_encoded, class_weights = self._validate_fit_data(X, y)
+        run = TrainingRun(self, module_params=self._module_params(X),
+                          device=resolve_device(self.device))
+        self.device_ = run.device
+        self._set_net(*run.fit(X, y_encoded, class_weights=class_weights))
+        return self
+
+    def _validate_fit_data(self, X, y):
+        """Checked ids, encoded labels and class weights; sets ``classes_``."""
         if self.early_stopping and self.validation_fraction is None:
             raise ValueError("early_stopping=True needs a validation split; set "
                              "validation_fraction (e.g. 0.1) or early_stopping=False")
         y = check_labels(y)
-        X, y = self._check_ids(X, y, reset=True)
+        X, y = check_token_ids(X, estimator=self, y=y, reset=True)
         try:
             self.classes_, y_encoded = np.unique(y, return_inverse=True)
         except TypeError as exc:
@@ -523,127 +317,151 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         if len(self.classes_) < 2:
             raise ValueError(f"LSTMClassifier needs at least 2 classes in y; got one class: "
                              f"{self.classes_.tolist()!r}")
-        y_encoded = y_encoded.astype(np.int64)
-        embedding_params = self._embedding_params(X)
-        self.embedding_dim_ = embedding_params["module__embedding_dim"]
-        if self.n_vocab_ * self.embedding_dim_ > _MAX_EMBEDDING_WEIGHTS:
+        class_weights = None
+        if self.class_weight is not None:
+            class_weights = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
+        return X, y_encoded.astype(np.int64), class_weights
+
+    def _module_params(self, X=None):
+        """The module's data-dependent arguments; in fit, sets ``n_vocab_`` and ``embedding_dim_``.
+
+        Without ``X`` (a fitted model rebuilt by :func:`sklstm.load`) the
+        embedding table is a fresh one of the fitted size, to be overwritten
+        with the saved weights.
+        """
+        if X is None:
+            return dict(num_embeddings=self.vocab_size_, num_classes=len(self.classes_),
+                        embedding_dim=self.embedding_dim_)
+        self.vocab_size_ = max(int(X.max()) + 1, 2)
+        params = dict(num_classes=len(self.classes_), embedding_dim=self.embedding_dim)
+        if self.embeddings is not None:
+            matrix = check_embedding_matrix(self.embeddings)
+            if self.vocab_size_ > len(matrix):
+                warnings.warn(f"X holds token ids up to {self.vocab_size_ - 1} but embeddings "
+                              f"has only {len(matrix)} rows; ids from {len(matrix)} on get "
+                              "random vectors (was the table aligned to this tokenizer's "
+                              "vocabulary?)", UserWarning, stacklevel=4)
+            self.vocab_size_ = max(self.vocab_size_, len(matrix))
+            params.update(embedding_dim=matrix.shape[1], embeddings=matrix,
+                          freeze_embeddings=self.freeze_embeddings)
+        self.embedding_dim_ = params["embedding_dim"]
+        if self.vocab_size_ * self.embedding_dim_ > _MAX_EMBEDDING_WEIGHTS:
             i, j = np.unravel_index(np.argmax(X), X.shape)
             raise ValueError(
                 f"token id X[{i}, {j}] = {X[i, j]} would need an embedding table of "
-                f"{self.n_vocab_:,} x {self.embedding_dim_} weights (more than "
+                f"{self.vocab_size_:,} x {self.embedding_dim_} weights (more than "
                 f"{_MAX_EMBEDDING_WEIGHTS:,}); ids must be below the vocabulary size: "
                 "use a TextTokenizer, or renumber the ids")
-        self.device_ = self._resolve_device()
-        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        checkpoint = fingerprint = None
-        if self.checkpoint_dir is not None:
-            fingerprint = self._fingerprint(
-                X, y_encoded, embedding_params.get("module__embeddings"))
-            checkpoint = read_checkpoint(self.checkpoint_dir, fingerprint)
-            if checkpoint is not None:  # the same split, even with random_state=None
-                seed = checkpoint["meta"]["seed"]
+        return dict(params, num_embeddings=self.vocab_size_)
 
-        X_train, y_train, valid = self._split(X, y_encoded, seed)
-        criterion_weight = None
-        if self.class_weight is not None:
-            weights = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
-            criterion_weight = torch.as_tensor(weights, dtype=torch.float32)
-        # One generator orders the training batches for the whole fit; the
-        # checkpoint saves and restores its state.
-        rng = np.random.default_rng(seed)
-        saver = None
-        if self.checkpoint_dir is not None:
-            saver = TrainingCheckpoint(self.checkpoint_dir, fingerprint=fingerprint, seed=seed,
-                                       rng=rng, resume=checkpoint)
-        self.net_ = self._build_net(
-            criterion_weight=criterion_weight,
-            train_split=None if valid is None else predefined_split(valid),
-            rng=rng, checkpoint=saver, n_train=len(y_train), embedding_params=embedding_params)
-        devices = [torch.device(self.device_)] if self.device_.startswith("cuda") else []
-        with torch.random.fork_rng(devices=devices):
-            torch.manual_seed(seed)
-            self.net_.initialize()
-            epochs = self.max_epochs
-            if checkpoint is not None:
-                epochs = restore_checkpoint(self.net_, checkpoint, rng)
-            self.net_.partial_fit(X_train, y_train, epochs=epochs)
-        self._finish_fit()
+    def _set_net(self, net, history=None, n_iter=None, interrupted=False):
+        """Fitted attributes from a trained (or restored) skorch net."""
+        self.net_ = net
+        self.module_ = net.module_
+        self.history_ = net.history if history is None else history
+        self.n_iter_ = len(self.history_) if n_iter is None else n_iter
+        self.interrupted_ = bool(interrupted)
+
+    @property
+    def n_vocab_(self):
+        """Deprecated name of ``vocab_size_`` (sklstm 0.1)."""
+        warnings.warn("n_vocab_ is deprecated and will be removed: use vocab_size_",
+                      FutureWarning, stacklevel=2)
+        return self.vocab_size_
+
+    # ------------------------------------------------------------ safe state
+
+    def get_safe_state(self):
+        """The fitted classifier as plain data, for :func:`sklstm.save`.
+
+        Returns
+        -------
+        state : dict
+            ``"params"``: the constructor parameters (``embeddings`` left
+            out: the trained table is in the weights); ``"attributes"``: the
+            fitted attributes other than the net; ``"files"``:
+            ``{"weights.safetensors": bytes}``, the module's and the loss's
+            tensors.
+
+        Raises
+        ------
+        ValueError
+            With ``callbacks`` (code, which a safe file cannot hold) or a
+            ``random_state`` that is not an int or None.
+
+        See Also
+        --------
+        set_safe_state : The inverse.
+        """
+        from safetensors.torch import save as save_tensors
+
+        check_is_fitted(self)
+        params = self.get_params(deep=False)
+        if params["callbacks"]:
+            raise ValueError("LSTMClassifier with callbacks cannot be saved safely (callbacks "
+                             "are code); set callbacks=None before saving, or use pickle "
+                             "for trusted use")
+        if not isinstance(params["random_state"], (Integral, type(None))):
+            raise ValueError("random_state must be an int or None to save the model, got "
+                             f"{type(params['random_state']).__name__}")
+        params["embeddings"] = None
+        tensors = {f"module.{k}": v for k, v in cpu_state_dict(self.net_.module_).items()}
+        tensors.update({f"criterion.{k}": v
+                        for k, v in cpu_state_dict(self.net_.criterion_).items()})
+        return {"params": params,
+                "attributes": fitted_attributes(self, exclude={"net_", "module_"}),
+                "files": {_WEIGHTS_FILE: save_tensors(tensors)}}
+
+    def set_safe_state(self, state):
+        """Rebuild the fitted classifier from what :meth:`get_safe_state` gave.
+
+        A classifier trained on a GPU is put on the CPU where CUDA is missing.
+
+        Parameters
+        ----------
+        state : dict
+            ``"attributes"`` (a dict) and ``"files"`` (a mapping of file name
+            to bytes).
+
+        Returns
+        -------
+        self : LSTMClassifier
+
+        Raises
+        ------
+        ValueError
+            If the parameters are invalid, or the weights cannot be read or
+            do not fit the configuration.
+        """
+        from safetensors.torch import load as load_tensors
+
+        self._validate_params()
+        attributes = dict(state["attributes"])
+        history = History(attributes.pop("history_", []))
+        if "n_vocab_" in attributes:  # a file written by sklstm 0.1
+            attributes["vocab_size_"] = attributes.pop("n_vocab_")
+        for name, value in attributes.items():
+            setattr(self, name, value)
+        try:
+            tensors = load_tensors(state["files"][_WEIGHTS_FILE])
+        except Exception as exc:
+            raise ValueError(f"the weights in {_WEIGHTS_FILE} cannot be read: {exc}") from None
+        module_state = {k[7:]: v for k, v in tensors.items() if k.startswith("module.")}
+        criterion_state = {k[10:]: v for k, v in tensors.items() if k.startswith("criterion.")}
+        self.device_ = resolve_device(self.device_, fallback=True)
+        run = TrainingRun(self, module_params=self._module_params(), device=self.device_)
+        net = run.build_net(criterion_weight=criterion_state.get("weight"))
+        with torch.random.fork_rng(devices=[]):  # initialize() draws random weights
+            net.initialize()
+        try:
+            net.module_.load_state_dict(module_state, strict=True)
+        except RuntimeError as exc:
+            raise ValueError(f"the weights do not fit the configuration: {exc}") from None
+        net.history = history
+        self._set_net(net, n_iter=self.n_iter_, interrupted=self.interrupted_)
         return self
 
-    def _build_net(self, *, criterion_weight=None, train_split=None, rng=None,
-                   checkpoint=None, n_train=None, embedding_params=None):
-        """The skorch net for the fitted ``classes_``, ``n_vocab_`` and ``device_``.
-
-        Without ``embedding_params`` (a fitted model rebuilt by
-        :func:`sklstm.load`) the embedding table is a fresh one of the
-        fitted width, to be overwritten with the saved weights.
-        """
-        if embedding_params is None:
-            embedding_params = dict(module__embedding_dim=self.embedding_dim_)
-        return NeuralNetClassifier(
-            LSTMTextModule,
-            module__num_embeddings=self.n_vocab_,
-            module__num_classes=len(self.classes_),
-            **embedding_params,
-            module__conv_filters=self.conv_filters,
-            module__conv_kernel_size=self.conv_kernel_size,
-            module__hidden_size=self.hidden_size,
-            module__num_layers=self.num_layers,
-            module__bidirectional=self.bidirectional,
-            module__pooling=self.pooling,
-            module__dropout=self.dropout,
-            module__embedding_dropout=self.embedding_dropout,
-            criterion=torch.nn.CrossEntropyLoss,
-            criterion__weight=criterion_weight,
-            optimizer=_OPTIMIZERS[self.optimizer],
-            optimizer__weight_decay=self.weight_decay,
-            lr=self.lr,
-            max_epochs=self.max_epochs,
-            batch_size=self.batch_size,
-            iterator_train=BucketIterator,
-            iterator_train__shuffle=True,
-            iterator_train__random_state=rng,
-            iterator_valid=BucketIterator,
-            iterator_valid__batch_size=self.batch_size * _EVAL_BATCH_FACTOR,
-            train_split=train_split,
-            classes=np.arange(len(self.classes_)),
-            callbacks=self._callbacks(checkpoint, n_train),
-            device=self.device_,
-            verbose=self.verbose,
-        )
-
-    def _finish_fit(self):
-        """Fitted attributes from ``net_``; report a Ctrl-C during training."""
-        self.module_ = self.net_.module_
-        self.history_ = self.net_.history
-        progress = dict(self.net_.callbacks_)["progress"]
-        self.interrupted_ = bool(progress.interrupted_)
-        if progress.partial_epoch_:
-            del self.history_[-1]  # the unfinished epoch
-        self.n_iter_ = len(self.history_)
-        if self.interrupted_:
-            stopper = dict(self.net_.callbacks_).get("early_stopping")
-            kept = (f"the weights of epoch {stopper.best_epoch_} (best validation loss)"
-                    if getattr(stopper, "best_model_weights_", None) is not None
-                    else "the weights reached so far")
-            warnings.warn(f"training was interrupted after {self.n_iter_} complete "
-                          f"epoch(s); the model keeps {kept}", UserWarning, stacklevel=3)
-
-    def _fingerprint(self, X, y_encoded, embeddings):
-        """What identifies a run for its checkpoint: parameters, data and seed.
-
-        ``embeddings`` is the checked table of :meth:`_embedding_params`, or None.
-        """
-        params = self.get_params(deep=False)
-        for name in ("verbose", "callbacks", "checkpoint_dir", "device"):
-            params.pop(name)
-        if not isinstance(params["random_state"], (Integral, type(None))):
-            params["random_state"] = repr(params["random_state"])
-        if embeddings is not None:
-            params["embeddings"] = data_fingerprint(embeddings)
-        return dict(params, device=self.device_, classes=self.classes_.tolist(),
-                    X_shape=list(X.shape),
-                    data_sha256=data_fingerprint(X.astype(np.int64), y_encoded))
+    # -------------------------------------------------------------- pickling
 
     def __getstate__(self):
         state = dict(super().__getstate__())
@@ -653,6 +471,9 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
         return state
 
     def __setstate__(self, state):
+        if "n_vocab_" in state:  # pickled by sklstm 0.1
+            state = dict(state)
+            state["vocab_size_"] = state.pop("n_vocab_")
         super().__setstate__(state)
         net = state.get("net_")
         if net is not None and getattr(net, "initialized_", False):
@@ -675,7 +496,7 @@ class LSTMClassifier(ClassifierMixin, BaseEstimator):
             Rows sum to 1.
         """
         check_is_fitted(self)
-        X = self._check_ids(X, reset=False)
+        X = check_token_ids(X, estimator=self, reset=False)
         # Sorting by length makes every prediction batch tight.
         order = np.argsort(sequence_lengths(X), kind="stable")
         proba = np.empty((len(X), len(self.classes_)), dtype=np.float64)

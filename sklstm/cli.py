@@ -24,7 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ._files import atomic_file, json_default
+from ._utils.files import atomic_file, json_default
+from ._utils.validation import check_positive_int
+from .history import history_records
 
 __all__ = ["main"]
 
@@ -98,16 +100,6 @@ def _environment():
     }
 
 
-def _history_records(estimator):
-    """Per-epoch figures of the last step with a ``history_`` (JSON-ready)."""
-    steps = getattr(estimator, "steps", [(None, estimator)])
-    for _, step in reversed(steps):
-        if hasattr(step, "history_"):
-            keep = ("epoch", "train_loss", "valid_loss", "valid_acc", "dur")
-            return [{k: row[k] for k in keep if k in row} for row in step.history_]
-    return []
-
-
 # ------------------------------------------------------------------ models
 
 def _lstm_pipeline(args, verbose=1):
@@ -172,7 +164,7 @@ def cmd_compare(args):
         "n_test": len(y_test),
         "seed": args.seed,
         "results": table.reset_index().to_dict(orient="records"),
-        "lstm_history": _history_records(fitted["lstm"]) if "lstm" in fitted else [],
+        "lstm_history": history_records(fitted["lstm"]) if "lstm" in fitted else [],
         "environment": _environment(),
     }
     _write_json(out / "results.json", report)
@@ -221,7 +213,7 @@ def cmd_train(args):
             "format": "sklstm-model-folder", "format_version": 2, "dataset": args.dataset,
             "n_train": len(y), "fit_seconds": seconds,
             "classes": model.classes_.tolist(),
-            "history": _history_records(model), "environment": _environment(),
+            "history": history_records(model), "environment": _environment(),
         })
         _replace_dir(tmp_dir, out)
     finally:
@@ -273,13 +265,11 @@ def cmd_predict(args):
 # ------------------------------------------------------------------ parser
 
 def _positive_int(text):
+    """argparse type: a whole number >= 1."""
     try:
-        value = int(text)
+        return check_positive_int(int(text), "the value")
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
-    return value
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
 
 
 def build_parser():

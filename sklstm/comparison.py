@@ -7,7 +7,6 @@ scores it on the test data, timing both. The table is a pandas DataFrame
 (install with ``pip install sklstm[compare]``).
 """
 
-import importlib
 import time
 from typing import NamedTuple
 
@@ -16,17 +15,9 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import cross_val_score
 
+from ._utils.optional import import_optional
+
 __all__ = ["ComparisonResult", "compare"]
-
-
-def _require(package):
-    """Import an optional dependency of the ``compare`` extra, or explain how to get it."""
-    try:
-        return importlib.import_module(package)
-    except ImportError as error:
-        raise ImportError(
-            f"this feature of sklstm needs {package.split('.')[0]}: "
-            "pip install sklstm[compare]") from error
 
 
 class ComparisonResult(NamedTuple):
@@ -155,7 +146,7 @@ def compare(models, X_train, y_train, X_test, y_test, *, cv=None, scoring="accur
     >>> predictions["nbsvm"].tolist()
     ['pos', 'pos']
     """
-    pd = _require("pandas")
+    pd = import_optional("pandas", extra="compare")
     _check_inputs(models, X_train, y_train, X_test, y_test)
     y_test = np.asarray(y_test)
     cv_name = f"cv_{_scoring_name(scoring)}"

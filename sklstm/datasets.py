@@ -51,7 +51,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch
 
-from ._files import atomic_file, temp_path
+from ._utils.files import atomic_file, temp_path
+from ._utils.hashing import array_fingerprint
 
 __all__ = ["get_data_home", "load_imdb", "IMDB_URL", "IMDB_SHA256"]
 
@@ -387,12 +388,7 @@ def _is_writable(directory):
 
 
 def _checksum(arrays):
-    h = hashlib.sha256()
-    for name in _CACHE_ARRAYS:
-        a = np.ascontiguousarray(arrays[name])
-        h.update(f"{name}:{a.dtype.str}:{a.shape}".encode())
-        h.update(a.data)
-    return h.hexdigest()
+    return array_fingerprint(*(arrays[name] for name in _CACHE_ARRAYS), names=_CACHE_ARRAYS)
 
 
 def _read_cache(path, subset, fingerprint):

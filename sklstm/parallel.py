@@ -19,22 +19,15 @@ See the user guide's "Scaling out" page for a complete example and a
 multi-machine set-up.
 """
 
-from numbers import Integral
-
 import torch
 
-try:  # the optional ``dask`` extra
-    from distributed.diagnostics.plugin import WorkerPlugin as _WorkerPlugin
-except ImportError:  # pragma: no cover - exercised only without the extra
-    _WorkerPlugin = object
+from ._utils.optional import optional_base
+from ._utils.validation import check_positive_int
 
 __all__ = ["TorchThreads", "limit_torch_threads"]
 
-
-def _check_n_threads(n_threads):
-    if isinstance(n_threads, bool) or not isinstance(n_threads, Integral) or n_threads < 1:
-        raise ValueError(f"n_threads must be a positive integer, got {n_threads!r}")
-    return int(n_threads)
+# The optional ``dask`` extra's plugin class (``object`` without it).
+_WorkerPlugin = optional_base("distributed.diagnostics.plugin", "WorkerPlugin")
 
 
 def limit_torch_threads(n_threads=1):
@@ -68,7 +61,7 @@ def limit_torch_threads(n_threads=1):
     1
     >>> _ = limit_torch_threads(previous)
     """
-    n_threads = _check_n_threads(n_threads)
+    n_threads = check_positive_int(n_threads, "n_threads")
     previous = torch.get_num_threads()
     torch.set_num_threads(n_threads)
     return previous
@@ -121,7 +114,7 @@ class TorchThreads(_WorkerPlugin):
     name = "sklstm-torch-threads"
 
     def __init__(self, n_threads=1):
-        self.n_threads = _check_n_threads(n_threads)
+        self.n_threads = check_positive_int(n_threads, "n_threads")
 
     def setup(self, worker=None):
         """Apply the setting in the worker process (called by Dask).

@@ -23,7 +23,6 @@ previous file (or none), never a partial one.
 import hashlib
 import io
 import json
-import re
 import zipfile
 from os import PathLike
 from pathlib import Path
@@ -34,7 +33,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 from skorch.history import History
 
-from ._files import atomic_file, json_default
+from ._utils.files import atomic_file, json_default
+from ._utils.state import FITTED_ATTRIBUTE
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "ModelFileError", "load", "save"]
 
@@ -42,7 +42,6 @@ FORMAT = "sklstm-model"
 FORMAT_VERSION = 1
 _MANIFEST = "manifest.json"
 _CONFIG = "config.json"
-_ATTRIBUTE = re.compile(r"^[a-z][a-z0-9_]*_$")
 # Largest member read from a file (a guard against zip bombs).
 _MAX_MEMBER_BYTES = 8 * 2**30
 
@@ -79,6 +78,8 @@ def _encode(value, where):
             raise ValueError(f"{where}: cannot save an array of dtype {value.dtype}")
         return {"__ndarray__": value.tolist(), "dtype": value.dtype.str,
                 "shape": list(value.shape)}
+    if isinstance(value, History):  # rows of plain JSON values, kept as they are
+        return json.loads(json.dumps(list(value), default=json_default))
     if isinstance(value, tuple):
         return {"__tuple__": [_encode(v, where) for v in value]}
     if isinstance(value, list):
@@ -105,7 +106,9 @@ def _decode(value):
         return tuple(_decode(v) for v in value["__tuple__"])
     if "__dict__" in value:
         return {_hashable(_decode(k)): _decode(v) for k, v in value["__dict__"]}
-    raise ValueError(f"unknown value {value!r:.60}")
+    if any(key.startswith("__") for key in value):
+        raise ValueError(f"unknown value {value!r:.60}")
+    return {key: _decode(v) for key, v in value.items()}  # a history row
 
 
 def _hashable(key):
@@ -120,105 +123,20 @@ def _sha256(data):
 
 
 def _kinds():
-    """Allow-list: kind name -> (class, writer, reader)."""
+    """Allow-list: kind name -> class.
+
+    Every class but ``Pipeline`` has the safe-state hooks ``get_safe_state()``
+    (params, attributes, files) and ``set_safe_state(state)``.
+    """
     from .classifier import LSTMClassifier
     from .tokenizer import TextTokenizer
 
-    return {
-        "TextTokenizer": (TextTokenizer, _save_tokenizer, _load_tokenizer),
-        "LSTMClassifier": (LSTMClassifier, _save_classifier, _load_classifier),
-        "Pipeline": (Pipeline, None, None),
-    }
+    return {"TextTokenizer": TextTokenizer, "LSTMClassifier": LSTMClassifier,
+            "Pipeline": Pipeline}
 
 
-def _params(estimator, kind):
-    params = estimator.get_params(deep=False)
-    if kind == "LSTMClassifier":
-        if params.get("callbacks"):
-            raise ValueError("LSTMClassifier with callbacks cannot be saved safely (callbacks "
-                             "are code); set callbacks=None before saving, or use pickle "
-                             "for trusted use")
-        if params.get("random_state") is not None and not isinstance(
-                params["random_state"], (int, np.integer)):
-            raise ValueError("random_state must be an int or None to save the model, got "
-                             f"{type(params['random_state']).__name__}")
-        # The initial word vectors are not kept: the trained table is in the weights.
-        params["embeddings"] = None
-    return {name: _encode(value, f"{kind} parameter {name!r}")
-            for name, value in params.items()}
-
-
-def _fitted(estimator, kind, skip):
-    """The other fitted attributes (``name_``), JSON-encoded."""
-    attrs = {}
-    for name, value in vars(estimator).items():
-        if name in skip or not _ATTRIBUTE.match(name):
-            continue
-        attrs[name] = _encode(value, f"{kind} attribute {name!r}")
-    return attrs
-
-
-def _save_tokenizer(estimator, prefix, members):
-    members[f"{prefix}tokenizer.json"] = estimator.tokenizer_.to_str().encode("utf-8")
-    return _fitted(estimator, "TextTokenizer", {"tokenizer_", "vocabulary_", "vocab_size_"})
-
-
-def _load_tokenizer(estimator, spec, prefix, read):
-    from tokenizers import Tokenizer
-
-    try:
-        tokenizer = Tokenizer.from_str(read(f"{prefix}tokenizer.json").decode("utf-8"))
-    except Exception as exc:
-        raise ModelFileError(f"the tokenizer in {prefix}tokenizer.json cannot be read: "
-                             f"{exc}") from None
-    estimator._set_tokenizer(tokenizer)
-
-
-_NET_ATTRIBUTES = {"net_", "module_", "history_"}
-
-
-def _save_classifier(estimator, prefix, members):
-    from safetensors.torch import save as save_tensors
-
-    net = estimator.net_
-    tensors = {f"module.{k}": v.detach().cpu().contiguous()
-               for k, v in net.module_.state_dict().items()}
-    tensors.update({f"criterion.{k}": v.detach().cpu().contiguous()
-                    for k, v in net.criterion_.state_dict().items()})
-    members[f"{prefix}weights.safetensors"] = save_tensors(tensors)
-    attrs = _fitted(estimator, "LSTMClassifier", _NET_ATTRIBUTES)
-    attrs["history_"] = json.loads(json.dumps(list(estimator.history_),
-                                              default=json_default))
-    return attrs
-
-
-def _load_classifier(estimator, spec, prefix, read):
-    from safetensors.torch import load as load_tensors
-
-    try:
-        tensors = load_tensors(read(f"{prefix}weights.safetensors"))
-    except ModelFileError:
-        raise
-    except Exception as exc:
-        raise ModelFileError(f"the weights in {prefix}weights.safetensors cannot be read: "
-                             f"{exc}") from None
-    module_state = {k[7:]: v for k, v in tensors.items() if k.startswith("module.")}
-    criterion_state = {k[10:]: v for k, v in tensors.items() if k.startswith("criterion.")}
-    device = str(estimator.device_)
-    if device.startswith("cuda") and not torch.cuda.is_available():
-        device = "cpu"
-    estimator.device_ = device
-    net = estimator._build_net(criterion_weight=criterion_state.get("weight"))
-    with torch.random.fork_rng(devices=[]):  # initialize() draws random weights
-        net.initialize()
-    try:
-        net.module_.load_state_dict(module_state, strict=True)
-    except RuntimeError as exc:
-        raise ModelFileError(f"the weights do not fit the configuration: {exc}") from None
-    net.history = History(spec["fitted"]["history_"])
-    estimator.net_ = net
-    estimator.module_ = net.module_
-    estimator.history_ = net.history
+def _encode_all(values, what):
+    return {name: _encode(value, f"{what} {name!r}") for name, value in values.items()}
 
 
 # ------------------------------------------------------------------------ save
@@ -226,7 +144,7 @@ def _load_classifier(estimator, spec, prefix, read):
 
 def _describe(estimator, prefix, members, kinds):
     kind = type(estimator).__name__
-    if kind not in kinds or type(estimator) is not kinds[kind][0]:
+    if kind not in kinds or type(estimator) is not kinds[kind]:
         allowed = ", ".join(kinds)
         raise ValueError(f"cannot save a {type(estimator).__module__}.{kind}: sklstm.save "
                          f"handles {allowed} (of these steps); use pickle or joblib for "
@@ -238,9 +156,11 @@ def _describe(estimator, prefix, members, kinds):
             steps.append([name, _describe(step, f"steps/{i}/", members, kinds)])
         return {"kind": kind, "params": params, "steps": steps}
     check_is_fitted(estimator)
-    params = _params(estimator, kind)
-    fitted = kinds[kind][1](estimator, prefix, members)
-    return {"kind": kind, "params": params, "fitted": fitted}
+    state = estimator.get_safe_state()
+    for name, data in state["files"].items():
+        members[f"{prefix}{name}"] = data
+    return {"kind": kind, "params": _encode_all(state["params"], f"{kind} parameter"),
+            "fitted": _encode_all(state["attributes"], f"{kind} attribute")}
 
 
 def _params_pipeline(pipeline):
@@ -362,6 +282,7 @@ def _reader(archive, manifest, path):
                                  "tampered with or corrupted")
         return data
 
+    read.names = list(checksums)
     return read
 
 
@@ -372,22 +293,23 @@ def _build(spec, read, kinds, where="root", prefix=""):
     if kind not in kinds:
         raise ModelFileError(f"{where}: object kind {kind!r} is not allowed; sklstm.load "
                              f"reads only {', '.join(kinds)}")
-    cls, _, reader = kinds[kind]
     params = {name: _decode(value) for name, value in spec.get("params", {}).items()}
     if kind == "Pipeline":
         steps = [(name, _build(step, read, kinds, f"{where}.steps[{i}]", f"steps/{i}/"))
                  for i, (name, step) in enumerate(spec["steps"])]
         return Pipeline(steps, **params)
-    estimator = cls(**params)
-    estimator._validate_params()
-    fitted = spec.get("fitted", {})
-    for name, value in fitted.items():
-        if not _ATTRIBUTE.match(name):
+    attributes = {}
+    for name, value in spec.get("fitted", {}).items():
+        if not FITTED_ATTRIBUTE.match(name):
             raise ModelFileError(f"{where}: attribute name {name!r} is not allowed")
-        if name not in ("history_",):
-            setattr(estimator, name, _decode(value))
-    reader(estimator, spec, prefix, read)
-    return estimator
+        attributes[name] = _decode(value)
+    # Every member beside this object's description, read (and checked) now.
+    files = {name[len(prefix):]: read(name) for name in read.names
+             if name.startswith(prefix) and "/" not in name[len(prefix):] and name != _CONFIG}
+    try:
+        return kinds[kind](**params).set_safe_state({"attributes": attributes, "files": files})
+    except (ValueError, TypeError) as exc:
+        raise ModelFileError(f"{where} ({kind}): {exc}") from None
 
 
 def load(path):

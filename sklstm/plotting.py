@@ -12,8 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ._files import atomic_file
-from .comparison import _require
+from ._utils.files import atomic_file
+from ._utils.optional import import_optional
+from .history import training_history
 
 __all__ = ["plot_confusion_matrices", "plot_scores", "plot_training_curves"]
 
@@ -22,7 +23,7 @@ _PANEL_INCHES = 4.0
 
 def _figure(n_panels, *, height=_PANEL_INCHES):
     """A pyplot-free figure with ``n_panels`` axes side by side."""
-    figure_module = _require("matplotlib.figure")
+    figure_module = import_optional("matplotlib.figure", extra="compare")
     figure = figure_module.Figure(figsize=(_PANEL_INCHES * n_panels + 0.5, height),
                                   layout="constrained")
     axes = figure.subplots(1, n_panels, squeeze=False)[0]
@@ -90,20 +91,6 @@ def plot_scores(df, *, metric="accuracy", path=None):
     return _save(figure, path)
 
 
-def _history_of(estimator):
-    """The per-epoch records of a fitted LSTMClassifier, skorch net or pipeline."""
-    steps = [step for _, step in getattr(estimator, "steps", [])] or [estimator]
-    for step in reversed(steps):
-        for attribute in ("history_", "history"):
-            history = getattr(step, attribute, None)
-            if isinstance(history, list):
-                return history
-    raise TypeError(
-        f"{type(estimator).__name__} has no training history: pass a fitted "
-        "sklstm.LSTMClassifier (attribute history_), a fitted skorch net "
-        "(attribute history) or a pipeline ending in one")
-
-
 def plot_training_curves(estimator, *, path=None):
     """Plot an LSTM's loss and accuracy per epoch from its training history.
 
@@ -142,7 +129,7 @@ def plot_training_curves(estimator, *, path=None):
     >>> [ax.get_ylabel() for ax in figure.axes]
     ['loss', 'accuracy']
     """
-    history = _history_of(estimator)
+    history = training_history(estimator)
     if len(history) == 0:
         raise ValueError("the training history is empty: no epoch was recorded")
     epochs = [row.get("epoch", i) for i, row in enumerate(history, start=1)]

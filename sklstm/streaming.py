@@ -7,8 +7,8 @@ in memory.
 """
 
 import itertools
-from collections.abc import Iterable, Mapping, Set
-from numbers import Integral
+
+from ._utils.validation import check_iterable, check_positive_int
 
 __all__ = ["predict_stream"]
 
@@ -67,20 +67,15 @@ def predict_stream(estimator, texts, *, batch_size=1024, method="predict"):
     >>> [len(batch) for batch in predict_stream(pipe, stream, batch_size=4)]
     [4, 4, 2]
     """
-    if isinstance(texts, (str, bytes, bytearray)):
-        raise ValueError("predict_stream expects an iterable of texts, got a single "
-                         f"{type(texts).__name__}; wrap it in a list: [text]")
-    if isinstance(texts, (Mapping, Set)) or not isinstance(texts, Iterable):
-        raise ValueError("predict_stream expects an iterable of texts (a list, generator "
-                         f"or open file), got {type(texts).__name__}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, Integral) or batch_size < 1:
-        raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+    check_iterable(texts, name="predict_stream", what="an iterable of texts",
+                   examples="a list, generator or open file")
+    batch_size = check_positive_int(batch_size, "batch_size")
     if method not in _METHODS:
         raise ValueError(f"method must be one of {', '.join(_METHODS)}; got {method!r}")
     call = getattr(estimator, method, None)
     if call is None:
         raise ValueError(f"{type(estimator).__name__} has no method {method!r}")
-    return _batches(call, iter(texts), int(batch_size))
+    return _batches(call, iter(texts), batch_size)
 
 
 def _batches(call, iterator, batch_size):

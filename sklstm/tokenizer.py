@@ -11,57 +11,27 @@ Two ids are reserved in every vocabulary: ``0`` (:data:`PAD_ID`, token
 ``"<unk>"``) stands for every token not in the vocabulary.
 """
 
-import itertools
-import json
-import re
-from array import array
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Mapping
 from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
-from tokenizers import Regex, Tokenizer, models, normalizers, pre_tokenizers, trainers
+from tokenizers import Tokenizer, models
 
-from ._vocabulary import check_vocabulary, short_repr
+from ._utils.state import fitted_attributes
+from ._utils.validation import check_iterable, is_missing, short_repr
+from ._utils.vocabulary import (PAD_ID, PAD_TOKEN, RESERVED_TOKENS, UNK_ID, UNK_TOKEN,
+                                check_vocabulary)
+from .encoding import (LEVELS, ChunkEncoder, build_model_and_trainer, build_normalizer,
+                       build_pre_tokenizer, clip_long_texts, make_encodable, new_tokenizer,
+                       ragged_to_lists, ragged_to_matrix, ragged_words, without_added_tokens)
 
 __all__ = ["PAD_ID", "PAD_TOKEN", "UNK_ID", "UNK_TOKEN", "TextTokenizer", "check_texts"]
 
-PAD_TOKEN = "<pad>"
-UNK_TOKEN = "<unk>"
-PAD_ID = 0
-UNK_ID = 1
-_SPECIAL_TOKENS = [PAD_TOKEN, UNK_TOKEN]
-
-LEVELS = ("word", "bpe", "wordpiece", "unigram", "char")
-
-# HTML tags such as <br />, <b>, </i>, <a href="...">; "<3" or "a < b" are kept.
-# ASCII-only, so Python's ``re`` and Oniguruma (Rust) read it the same way.
-_HTML_TAG = r"</?[A-Za-z][^<>]*>"
-_HTML_TAG_RE = re.compile(_HTML_TAG)
-
-# Scripts written without spaces between words: each character is a token.
-_CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
-# A CJK character, a run of other word characters (letters, marks, digits,
-# "_"), or a single other non-space character (punctuation, symbol, emoji).
-_WORD_PATTERN = rf"[{_CJK}]|[\w&&[^{_CJK}]]+|[^\w\s]"
-
-_BIG_VOCAB = 2**31 - 1  # "no cap" for the trainers
-# Pathological texts: in a text longer than _LONG_TEXT characters, words are
-# cut to _MAX_WORD characters (the subword trainers take quadratic time on
-# very long words) and, with max_length set, only the ends that truncation
-# keeps are read.
-_LONG_TEXT = 10_000
-_MAX_WORD = 100
-_LONG_WORD_RE = re.compile(rf"(\S{{{_MAX_WORD}}})\S+")
-_CHUNK_BATCH = 2048  # distinct chunks per encoded sequence
-# Joins chunks for the Rust normalizer and pre-tokenizer: a paragraph separator
-# is whitespace (never inside a chunk, dropped by the pre-tokenizer) and no
-# normalization step changes it.
-_SEPARATOR = "\u2029"
-
+# The file holding the Hugging Face tokenizer in a safe model file.
+_TOKENIZER_FILE = "tokenizer.json"
 
 # ----------------------------------------------------------------- validation
 
@@ -103,16 +73,7 @@ def check_texts(X, *, name="TextTokenizer"):
     ...
     ValueError: TextTokenizer expects an iterable of str; element at index 1 is NoneType (None). Missing values are not allowed: drop them or replace them with ''.
     """
-    if isinstance(X, (str, bytes, bytearray)):
-        raise ValueError(
-            f"{name} expects an iterable of str (one element per text), got a single "
-            f"{type(X).__name__}; wrap it in a list: [text]"
-        )
-    if X is None or isinstance(X, (Mapping, Set)) or not isinstance(X, Iterable):
-        raise ValueError(
-            f"{name} expects an iterable of str (a list, tuple, 1-D array or pandas "
-            f"Series of texts), got {type(X).__name__}"
-        )
+    check_iterable(X, name=name)
     ndim = getattr(X, "ndim", None)
     if ndim is not None and ndim != 1:
         shape = getattr(X, "shape", None)
@@ -129,9 +90,7 @@ def check_texts(X, *, name="TextTokenizer"):
         if isinstance(text, str):
             texts[i] = str(text)
             continue
-        if text is None or (isinstance(text, float) and text != text) or (
-            type(text).__name__ in ("NAType", "NaTType")
-        ):
+        if is_missing(text):
             hint = " Missing values are not allowed: drop them or replace them with ''."
         elif isinstance(text, (bytes, bytearray)):
             hint = " Decode bytes first, e.g. text.decode('utf-8')."
@@ -142,171 +101,6 @@ def check_texts(X, *, name="TextTokenizer"):
             f"{type(text).__name__} ({short_repr(text)}).{hint}"
         )
     return texts
-
-
-def _make_encodable(texts):
-    """Replace lone surrogates (which Rust strings cannot hold) in place.
-
-    A valid surrogate pair written as two code points is joined into the one
-    character it stands for; a lone surrogate becomes U+FFFD.
-    """
-    for i, text in enumerate(texts):
-        if text.isascii():
-            continue
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            texts[i] = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-    return texts
-
-
-def _clip_long_texts(texts, *, max_length, truncation):
-    """Bound the work spent on texts longer than ``_LONG_TEXT`` characters (in place).
-
-    Their words are cut to ``_MAX_WORD`` characters and, with ``max_length``
-    set, only the first and/or last ``max(100 * max_length, _LONG_TEXT)``
-    characters that ``truncation`` keeps ids from are read.
-    """
-    for i, text in enumerate(texts):
-        if len(text) <= _LONG_TEXT:
-            continue
-        if max_length is not None:
-            window = max(100 * max_length, _LONG_TEXT)
-            if len(text) > 2 * window:
-                head = text[:window] if truncation != "tail" else ""
-                tail = text[-window:] if truncation != "head" else ""
-                text = f"{head} {tail}"
-        texts[i] = _LONG_WORD_RE.sub(r"\1", text)
-    return texts
-
-
-# ------------------------------------------------------------ ragged id lists
-
-
-def _ragged_to_matrix(flat, lengths, *, max_length, truncation, dtype):
-    """Right-padded matrix from ids concatenated row after row.
-
-    ``flat`` holds every row's ids one row after the other and ``lengths``
-    each row's number of ids. Rows longer than ``max_length`` are cut as
-    ``truncation`` says. The width is the longest row after the cut, at least 1.
-    """
-    n_rows = len(lengths)
-    keep = lengths if max_length is None else np.minimum(lengths, max_length)
-    width = max(int(keep.max(initial=0)), 1)
-    out = np.zeros((n_rows, width), dtype=dtype)
-    total = int(keep.sum())
-    if total == 0:
-        return out
-    starts = np.cumsum(lengths) - lengths
-    row = np.repeat(np.arange(n_rows), keep)
-    col = np.arange(total) - np.repeat(np.cumsum(keep) - keep, keep)
-    src = starts[row] + col
-    if max_length is not None:
-        n_head = {"head": max_length, "tail": 0, "head_tail": max_length // 4}[truncation]
-        skip = lengths - keep  # ids dropped from the middle (or the start) of each row
-        src += np.where(col >= n_head, skip[row], 0)
-    out[row, col] = flat[src]
-    return out
-
-
-def _encode_direct(tokenizer, texts):
-    """Ids of every text encoded whole by ``tokenizer``: (flat ids, lengths)."""
-    encodings = tokenizer.encode_batch_fast(texts, add_special_tokens=False)
-    ids = [encoding.ids for encoding in encodings]
-    lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
-    flat = np.fromiter(itertools.chain.from_iterable(ids), dtype=np.int64, count=int(lengths.sum()))
-    return flat, lengths
-
-
-def _split_chunks(texts, *, strip_html, lowercase):
-    """Whitespace-delimited chunks of the texts, each distinct one once.
-
-    Returns ``(chunk_ids, chunks_per_text, distinct)``: the position in
-    ``distinct`` of every chunk occurrence, text after text, and each text's
-    number of chunks. HTML tags are removed from the whole texts first, since
-    a tag may hold spaces; with ``lowercase``, ASCII-only texts are lowercased
-    here already (exactly what the Rust normalizer does to them), so that
-    "The" and "the" are one chunk.
-    """
-    index = defaultdict()
-    index.default_factory = index.__len__  # a new chunk gets the next position
-    lookup = index.__getitem__
-    sub = _HTML_TAG_RE.sub
-    rows = []
-    for text in texts:
-        if strip_html and "<" in text:
-            text = sub(" ", text)
-        if lowercase and text.isascii():
-            text = text.lower()
-        rows.append(array("q", map(lookup, text.split())))
-    chunks_per_text = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
-    chunk_ids = np.frombuffer(b"".join(rows), dtype=np.int64)
-    return chunk_ids, chunks_per_text, list(index)
-
-
-def _encode_distinct(tokenizer, chunks):
-    """Token ids of each distinct chunk: (flat ids, ids per chunk)."""
-    if not chunks:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    batches = [chunks[i : i + _CHUNK_BATCH] for i in range(0, len(chunks), _CHUNK_BATCH)]
-    encodings = tokenizer.encode_batch(batches, is_pretokenized=True, add_special_tokens=False)
-    ids = [encoding.ids for encoding in encodings]
-    words = [encoding.word_ids for encoding in encodings]
-    sizes = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
-    flat = np.fromiter(itertools.chain.from_iterable(ids), dtype=np.int64, count=int(sizes.sum()))
-    owner = np.fromiter(itertools.chain.from_iterable(words), dtype=np.int64, count=flat.size)
-    owner += np.repeat(np.arange(len(batches), dtype=np.int64) * _CHUNK_BATCH, sizes)
-    return flat, np.bincount(owner, minlength=len(chunks))
-
-
-def _chunk_words(normalizer, pre_tokenizer, chunks):
-    """Words of each distinct chunk, as the Rust normalizer and pre-tokenizer see them.
-
-    Returns ``(words, sizes)``: every chunk's words one chunk after the other,
-    and each chunk's number of words. Chunks are joined into blocks with
-    :data:`_SEPARATOR` between them, so that each Rust call handles thousands
-    of chunks; a word is assigned to its chunk by its offset.
-    """
-    words, sizes = [], np.zeros(len(chunks), dtype=np.int64)
-    for start in range(0, len(chunks), _CHUNK_BATCH):
-        block = chunks[start : start + _CHUNK_BATCH]
-        text = normalizer.normalize_str(_SEPARATOR.join(block))
-        parts = text.split(_SEPARATOR)
-        if len(parts) != len(block):  # pragma: no cover - no normalizer here adds or drops it
-            raise RuntimeError("the normalizer changed the chunk separator")
-        pieces = pre_tokenizer.pre_tokenize_str(text)
-        ends = np.cumsum([len(part) + 1 for part in parts])
-        starts = np.fromiter((span[0] for _, span in pieces), dtype=np.int64, count=len(pieces))
-        owner = np.searchsorted(ends, starts, side="right")
-        sizes[start : start + len(block)] = np.bincount(owner, minlength=len(block))
-        words.extend(word for word, _ in pieces)
-    return words, sizes
-
-
-def _expand_chunks(chunk_ids, chunks_per_text, chunk_flat, chunk_sizes):
-    """Ids of every text from its chunks' ids: (flat ids, lengths)."""
-    occ_sizes = chunk_sizes[chunk_ids]
-    total = int(occ_sizes.sum())
-    chunk_starts = np.cumsum(chunk_sizes) - chunk_sizes
-    occ_ends = np.cumsum(occ_sizes)
-    src = np.repeat(chunk_starts[chunk_ids] - (occ_ends - occ_sizes), occ_sizes)
-    src += np.arange(total)
-    flat = chunk_flat[src]
-    bounds = np.concatenate(([0], np.cumsum(chunks_per_text)))
-    ends = np.concatenate(([0], occ_ends))
-    lengths = ends[bounds[1:]] - ends[bounds[:-1]]
-    return flat, lengths
-
-
-def _without_added_tokens(tokenizer):
-    """Copy of ``tokenizer`` whose special tokens are plain vocabulary entries.
-
-    Trainers register their special tokens as "added tokens", which would be
-    matched in raw text: a review quoting "<pad>" would get id 0 in mid-row.
-    """
-    data = json.loads(tokenizer.to_str())
-    data["added_tokens"] = []
-    return Tokenizer.from_str(json.dumps(data))
 
 
 # -------------------------------------------------------------- the estimator
@@ -487,81 +281,40 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
     # ------------------------------------------------------------ components
 
     def _normalizer(self, *, html):
-        steps = []
-        if html and self.strip_html:
-            steps.append(normalizers.Replace(Regex(_HTML_TAG), " "))
-        if self.normalization is not None:
-            steps.append(getattr(normalizers, self.normalization)())
-        steps.append(normalizers.Replace(Regex(r"\p{Cc}"), " "))
-        steps.append(normalizers.Replace(Regex(r"\p{Cf}"), ""))
-        if self.lowercase:
-            steps.append(normalizers.Lowercase())
-        if self.level == "char":
-            steps.append(normalizers.Replace(Regex(r"\s+"), " "))
-            steps.append(normalizers.Strip())
-        return normalizers.Sequence(steps)
+        return build_normalizer(self.level, html=html, strip_html=self.strip_html,
+                                normalization=self.normalization, lowercase=self.lowercase)
 
-    def _pre_tokenizer(self):
-        if self.level == "char":
-            return pre_tokenizers.Split(Regex(r"\X"), "isolated")
-        return pre_tokenizers.Split(Regex(_WORD_PATTERN), "removed", invert=True)
+    def _new_tokenizer(self, model):
+        return new_tokenizer(model, normalizer=self._normalizer(html=True),
+                             pre_tokenizer=build_pre_tokenizer(self.level))
 
-    def _model_and_trainer(self):
-        cap = _BIG_VOCAB if self.max_features is None else self.max_features
-        alphabet = None if self.max_features is None else (self.max_features - 2) // 2
-        common = dict(special_tokens=list(_SPECIAL_TOKENS), show_progress=False)
-        if self.level == "char":
-            return (models.WordLevel(unk_token=UNK_TOKEN),
-                    trainers.WordLevelTrainer(vocab_size=cap, min_frequency=self.min_frequency,
-                                              **common))
-        if self.level == "bpe":
-            return (models.BPE(unk_token=UNK_TOKEN, continuing_subword_prefix="##"),
-                    trainers.BpeTrainer(vocab_size=cap, min_frequency=self.min_frequency,
-                                        limit_alphabet=alphabet, continuing_subword_prefix="##",
-                                        **common))
-        if self.level == "wordpiece":
-            return (models.WordPiece(unk_token=UNK_TOKEN),
-                    trainers.WordPieceTrainer(vocab_size=cap, min_frequency=self.min_frequency,
-                                              limit_alphabet=alphabet, **common))
-        return (models.Unigram(),
-                trainers.UnigramTrainer(vocab_size=cap, unk_token=UNK_TOKEN, **common))
-
-    def _new_tokenizer(self, model, *, html=True):
-        tokenizer = Tokenizer(model)
-        tokenizer.normalizer = self._normalizer(html=html)
-        tokenizer.pre_tokenizer = self._pre_tokenizer()
-        return tokenizer
+    def _words(self, texts):
+        """(distinct words, flat positions, lengths) of texts, as :func:`ragged_words` gives."""
+        return ragged_words(texts, normalizer=self._normalizer(html=False),
+                            pre_tokenizer=build_pre_tokenizer(self.level),
+                            strip_html=self.strip_html, lowercase=self.lowercase)
 
     # -------------------------------------------------------------- fitting
 
     def _fit_word(self, texts):
-        """Word vocabulary from exact counts; returns the training texts' ids."""
-        chunk_ids, chunks_per_text, distinct = _split_chunks(
-            texts, strip_html=self.strip_html, lowercase=self.lowercase)
-        words, sizes = _chunk_words(self._normalizer(html=False), self._pre_tokenizer(), distinct)
-        index = defaultdict()
-        index.default_factory = index.__len__
-        word_ids = np.fromiter(map(index.__getitem__, words), dtype=np.int64, count=len(words))
-        tokens = np.empty(len(index), dtype=object)
-        tokens[:] = list(index)
-        # A word's count: the occurrences of every chunk holding it.
-        chunk_counts = np.bincount(chunk_ids, minlength=len(distinct))
-        counts = np.bincount(word_ids, weights=np.repeat(chunk_counts, sizes),
-                             minlength=len(tokens))
+        """Word vocabulary from exact counts; returns the training texts' ids (flat, lengths)."""
+        words, flat, lengths = self._words(texts)
+        counts = np.bincount(flat, minlength=len(words))
         candidates = np.flatnonzero(counts >= self.min_frequency).tolist()
-        candidates.sort(key=lambda i: (-counts[i], tokens[i]))
+        candidates.sort(key=lambda i: (-counts[i], words[i]))
         if self.max_features is not None:
             candidates = candidates[: self.max_features - 2]
-        remap = np.full(len(tokens), UNK_ID, dtype=np.int64)
+        remap = np.full(len(words), UNK_ID, dtype=np.int64)
         remap[candidates] = np.arange(2, len(candidates) + 2)
         vocab = {PAD_TOKEN: PAD_ID, UNK_TOKEN: UNK_ID}
-        vocab.update(zip(tokens[candidates].tolist(), range(2, len(candidates) + 2)))
+        vocab.update(zip(words[candidates].tolist(), range(2, len(candidates) + 2)))
         self._set_tokenizer(self._new_tokenizer(models.WordLevel(vocab, unk_token=UNK_TOKEN)))
-        return _expand_chunks(chunk_ids, chunks_per_text, remap[word_ids], sizes)
+        return remap[flat], lengths
 
     def _fit_trained(self, texts):
         """Train a Hugging Face model and trainer on the whole texts."""
-        model, trainer = self._model_and_trainer()
+        model, trainer = build_model_and_trainer(self.level, max_features=self.max_features,
+                                                 min_frequency=self.min_frequency)
         tokenizer = self._new_tokenizer(model)
         try:
             tokenizer.train_from_iterator(texts, trainer, length=len(texts))
@@ -570,7 +323,7 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
                 f"training the {self.level!r} tokenizer failed: {exc}; a larger "
                 "max_features or more training text may help"
             ) from exc
-        self._set_tokenizer(_without_added_tokens(tokenizer))
+        self._set_tokenizer(without_added_tokens(tokenizer))
 
     def _set_tokenizer(self, tokenizer):
         vocab = tokenizer.get_vocab()
@@ -579,23 +332,14 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         self.tokenizer_ = tokenizer
         self.vocabulary_ = dict(sorted(vocab.items(), key=lambda item: item[1]))
         self.vocab_size_ = len(vocab)
-        self._finish_fit()
+        self._build_derived_state()
 
-    def _finish_fit(self):
-        """Derived, unpickled state: the per-chunk tokenizer and id-to-token table.
-
-        HTML is stripped from whole texts before they are split into chunks,
-        so chunks get the normalizer without that step. The word level needs
-        only that normalizer; the subword levels a whole tokenizer around it.
-        """
-        self._chunk_normalizer = self._chunk_tokenizer = None
-        if self.level != "char":
-            self._chunk_normalizer = self._normalizer(html=False)
-        if self.level not in ("word", "char"):
-            self._chunk_tokenizer = Tokenizer.from_str(self.tokenizer_.to_str())
-            self._chunk_tokenizer.normalizer = self._chunk_normalizer
-        self._tokens = np.empty(self.vocab_size_, dtype=object)
-        self._tokens[list(self.vocabulary_.values())] = list(self.vocabulary_)
+    def _build_derived_state(self):
+        """Derived, unpickled state: the encoder that maps texts to ids with ``tokenizer_``."""
+        self._encoder = ChunkEncoder(
+            self.tokenizer_, level=self.level, strip_html=self.strip_html,
+            lowercase=self.lowercase,
+            chunk_normalizer=None if self.level == "char" else self._normalizer(html=False))
 
     def _check_dtype(self):
         try:
@@ -608,8 +352,8 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
 
     def _texts(self, X):
         """The texts of ``X``, checked, made encodable and clipped, as a new list."""
-        texts = _make_encodable(check_texts(X, name=type(self).__name__))
-        _clip_long_texts(texts, max_length=self.max_length, truncation=self.truncation)
+        texts = make_encodable(check_texts(X, name=type(self).__name__))
+        clip_long_texts(texts, max_length=self.max_length, truncation=self.truncation)
         return texts
 
     def _fit(self, X):
@@ -619,7 +363,7 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         if self.vocabulary is not None:  # a fixed vocabulary: nothing to learn
             if self.level != "word":
                 raise ValueError(f"vocabulary needs level='word', got level={self.level!r}")
-            vocab = check_vocabulary(self.vocabulary, reserved=_SPECIAL_TOKENS)
+            vocab = check_vocabulary(self.vocabulary, reserved=RESERVED_TOKENS)
             self._set_tokenizer(self._new_tokenizer(models.WordLevel(vocab, unk_token=UNK_TOKEN)))
             flat = lengths = None
         elif self.level == "word":
@@ -673,7 +417,7 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         texts, flat, lengths, dtype = self._fit(X)
         if flat is None:
             return self._ids(texts)
-        return _ragged_to_matrix(flat, lengths, max_length=self.max_length,
+        return ragged_to_matrix(flat, lengths, max_length=self.max_length,
                                  truncation=self.truncation, dtype=dtype)
 
     # ------------------------------------------------------------ transform
@@ -698,22 +442,65 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
 
     def _ids(self, texts):
         """Id matrix of texts prepared by :meth:`_texts`."""
-        if self.level == "char":
-            flat, lengths = _encode_direct(self.tokenizer_, texts)
-        else:
-            chunk_ids, chunks_per_text, distinct = _split_chunks(
-                texts, strip_html=self.strip_html, lowercase=self.lowercase)
-            if self.level == "word":  # a word is its token: look it up
-                words, chunk_sizes = _chunk_words(
-                    self._chunk_normalizer, self.tokenizer_.pre_tokenizer, distinct)
-                lookup = self.vocabulary_.get
-                chunk_flat = np.fromiter((lookup(word, UNK_ID) for word in words),
-                                         dtype=np.int64, count=len(words))
-            else:
-                chunk_flat, chunk_sizes = _encode_distinct(self._chunk_tokenizer, distinct)
-            flat, lengths = _expand_chunks(chunk_ids, chunks_per_text, chunk_flat, chunk_sizes)
-        return _ragged_to_matrix(flat, lengths, max_length=self.max_length,
+        flat, lengths = self._encoder.ragged_ids(texts)
+        return ragged_to_matrix(flat, lengths, max_length=self.max_length,
                                  truncation=self.truncation, dtype=self._check_dtype())
+
+    def tokenize(self, X):
+        """The tokens of each text, in order, as :meth:`transform` sees them.
+
+        Row ``i`` of ``transform(X)`` holds the ids of ``tokenize(X)[i]``
+        (padding left out): the same normalization, splitting and
+        ``max_length`` truncation. At the word level the words come back as
+        they are, also those outside the vocabulary (which ``transform``
+        maps to ``<unk>``), and no fit is needed, since splitting into words
+        needs no vocabulary. The subword and character levels give the
+        fitted vocabulary's pieces (``<unk>`` for unknown characters).
+
+        This is the hook that word2vec training and explanations use to see
+        texts exactly as the network does.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Texts.
+
+        Returns
+        -------
+        tokens : list of list of str
+            One list of tokens per text.
+
+        Examples
+        --------
+        >>> from sklstm import TextTokenizer
+        >>> TextTokenizer().tokenize(["Don't<br />stop!", ""])
+        [['don', "'", 't', 'stop', '!'], []]
+        >>> TextTokenizer(max_length=4, truncation="head").tokenize(["one two three four five"])
+        [['one', 'two', 'three', 'four']]
+        """
+        texts = self._texts(X)
+        if self.level == "word":
+            table, flat, lengths = self._words(texts)
+        else:
+            check_is_fitted(self)
+            flat, lengths = self._encoder.ragged_ids(texts)
+            table = self._encoder.id_to_token
+        return ragged_to_lists(table, flat, lengths, max_length=self.max_length,
+                                truncation=self.truncation)
+
+    def build_analyzer(self):
+        """A callable that turns one text into its list of tokens.
+
+        Like :meth:`sklearn.feature_extraction.text.CountVectorizer.build_analyzer`:
+        ``build_analyzer()(text) == tokenize([text])[0]``.
+
+        Examples
+        --------
+        >>> from sklstm import TextTokenizer
+        >>> TextTokenizer().build_analyzer()("A good movie.")
+        ['a', 'good', 'movie', '.']
+        """
+        return lambda text: self.tokenize([text])[0]
 
     def inverse_transform(self, X):
         """Tokens of each row of an id matrix, padding (id 0) left out.
@@ -737,8 +524,59 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         if X.size and (X.min() < 0 or X.max() >= self.vocab_size_):
             raise ValueError(f"token ids must be in [0, {self.vocab_size_}), got values "
                              f"in [{X.min()}, {X.max()}]")
-        tokens = self._tokens
+        tokens = self._encoder.id_to_token
         return [tokens[row[row != PAD_ID]].tolist() for row in X]
+
+    # ------------------------------------------------------------ safe state
+
+    def get_safe_state(self):
+        """The fitted tokenizer as plain data, for :func:`sklstm.save`.
+
+        Returns
+        -------
+        state : dict
+            ``"params"``: the constructor parameters; ``"attributes"``: the
+            fitted attributes that are plain values (the rest is derived from
+            the Hugging Face tokenizer); ``"files"``: ``{"tokenizer.json":
+            bytes}``, that tokenizer's own JSON.
+
+        See Also
+        --------
+        set_safe_state : The inverse.
+        """
+        check_is_fitted(self)
+        attributes = fitted_attributes(self, exclude={"tokenizer_", "vocabulary_",
+                                                      "vocab_size_"})
+        return {"params": self.get_params(deep=False), "attributes": attributes,
+                "files": {_TOKENIZER_FILE: self.tokenizer_.to_str().encode("utf-8")}}
+
+    def set_safe_state(self, state):
+        """Restore the fitted state that :meth:`get_safe_state` gave.
+
+        Parameters
+        ----------
+        state : dict
+            ``"attributes"`` (a dict) and ``"files"`` (a mapping of file name
+            to bytes), as :meth:`get_safe_state` returns them.
+
+        Returns
+        -------
+        self : TextTokenizer
+
+        Raises
+        ------
+        ValueError
+            If the parameters are invalid or the tokenizer JSON cannot be read.
+        """
+        self._validate_params()
+        for name, value in state["attributes"].items():
+            setattr(self, name, value)
+        try:
+            tokenizer = Tokenizer.from_str(state["files"][_TOKENIZER_FILE].decode("utf-8"))
+        except Exception as exc:  # the Rust side raises plain Exception
+            raise ValueError(f"the tokenizer in {_TOKENIZER_FILE} cannot be read: {exc}") from None
+        self._set_tokenizer(tokenizer)
+        return self
 
     # -------------------------------------------------------------- pickling
 
@@ -746,9 +584,7 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         state = dict(super().__getstate__())  # a copy: never touch the live __dict__
         if "tokenizer_" in state:
             state["tokenizer_"] = state["tokenizer_"].to_str()
-        state.pop("_chunk_tokenizer", None)
-        state.pop("_chunk_normalizer", None)
-        state.pop("_tokens", None)
+        state.pop("_encoder", None)
         return state
 
     def __setstate__(self, state):
@@ -757,7 +593,7 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
             state["tokenizer_"] = Tokenizer.from_str(tokenizer)
         super().__setstate__(state)
         if "tokenizer_" in state:
-            self._finish_fit()
+            self._build_derived_state()
 
     # ------------------------------------------------------- output container
 

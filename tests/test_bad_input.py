@@ -9,14 +9,13 @@ import subprocess
 import sys
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import make_pipeline
 
 from sklstm import LSTMClassifier, TextTokenizer, cli
 from sklstm.datasets import load_imdb
-from test_cli import fake_reviews
-from test_datasets import REVIEWS, archive_bytes, write_tree
 
 TEXTS = ["a wonderful moving film", "i loved every minute", "great fun", "truly wonderful",
          "dull and far too long", "i hated it", "a boring mess", "truly awful"] * 3
@@ -122,6 +121,9 @@ BAD_IDS = [
     pytest.param(np.zeros((2, 2, 2), dtype=int), ValueError, "dim 3", id="3-D"),
     pytest.param(np.zeros((0, 3), dtype=int), ValueError, "0 sample", id="no-rows"),
     pytest.param(["a text", "another"], ValueError, "not raw texts", id="raw-texts"),
+    pytest.param("a text", ValueError, "not raw texts", id="one-raw-text"),
+    pytest.param(np.array([["a", "b"], ["c", "d"]]), ValueError, "put a TextTokenizer before it",
+                 id="string-matrix"),
 ]
 
 
@@ -140,6 +142,8 @@ BAD_LABELS = [
                  id="single-class"),
     pytest.param([[0, 1]] * 4, "got an array of shape \\(4, 2\\)", id="2-D"),
     pytest.param(["a", 1, "b", 2], "mixed types", id="mixed"),
+    pytest.param([0.5, 1.5, 2.5, 0.1], "continuous", id="continuous"),
+    pytest.param(["a", pd.NA, "b", "a"], r"missing label \(<NA>\) at index 1", id="pd.NA"),
 ]
 
 
@@ -193,26 +197,26 @@ def isolated_cache(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage"])
-def test_loader_damaged_archive(tmp_path, isolated_cache, damage):
-    data = archive_bytes()
+def test_loader_damaged_archive(tmp_path, isolated_cache, damage, fake_imdb):
+    data = fake_imdb.archive_bytes()
     data = data[: len(data) // 2] if damage == "truncated" else b"garbage" * 100
     (tmp_path / "aclImdb_v1.tar.gz").write_bytes(data)
     with pytest.raises(OSError, match=r"aclImdb_v1\.tar\.gz is damaged or truncated"):
         load_imdb("train", data_home=tmp_path, download=False)
 
 
-def test_loader_bad_subset_missing_data_and_empty_folders(tmp_path, isolated_cache):
+def test_loader_bad_subset_missing_data_and_empty_folders(tmp_path, isolated_cache, fake_imdb):
     with pytest.raises(ValueError, match=r"subset must be one of .* got 'dev'"):
         load_imdb("dev", data_home=tmp_path)
     with pytest.raises(FileNotFoundError, match="The IMDb data was not found"):
         load_imdb("train", data_home=tmp_path / "nothing", download=False)
-    write_tree(tmp_path, {d: [] for d in REVIEWS})
+    fake_imdb.write_tree(tmp_path, {d: [] for d in fake_imdb.reviews})
     with pytest.raises(ValueError, match="No review of subset 'train' found"):
         load_imdb("train", data_home=tmp_path, download=False)
 
 
-def test_loader_invalid_utf8_is_replaced(tmp_path, isolated_cache):
-    folder = write_tree(tmp_path)
+def test_loader_invalid_utf8_is_replaced(tmp_path, isolated_cache, fake_imdb):
+    folder = fake_imdb.write_tree(tmp_path)
     (folder / "train" / "pos" / "1000_9.txt").write_bytes(b"bad \xff\xfe bytes")
     data = load_imdb("train", data_home=tmp_path, download=False).data
     assert "bad \ufffd\ufffd bytes" in data
@@ -222,9 +226,9 @@ def test_loader_invalid_utf8_is_replaced(tmp_path, isolated_cache):
 
 
 @pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
+def model_dir(tmp_path_factory, fake_imdb):
     root = tmp_path_factory.mktemp("cli")
-    write_tree(root / "data", fake_reviews(n_per_class=10))
+    fake_imdb.write_tree(root / "data", fake_imdb.labelled_reviews(n_per_class=10))
     mp = pytest.MonkeyPatch()
     mp.setenv("SKLSTM_CACHE", str(root / "cache"))
     try:

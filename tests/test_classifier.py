@@ -40,19 +40,7 @@ def test_sklearn_compatible(estimator, check):
     check(estimator)
 
 
-def signal_data(n=300, n_classes=2, seed=0, width=20):
-    """Random token rows of random length; one class-specific token in each."""
-    rng = np.random.default_rng(seed)
-    y = rng.integers(0, n_classes, n)
-    X = np.zeros((n, width), dtype=np.int32)
-    for i in range(n):
-        length = rng.integers(2, width + 1)
-        X[i, :length] = rng.integers(2, 40, length)
-        X[i, rng.integers(0, length)] = 40 + y[i]
-    return X, y
-
-
-def test_learns_signal_tokens():
+def test_learns_signal_tokens(signal_data):
     X, y = signal_data()
     clf = LSTMClassifier(**FIXED).fit(X[:200], y[:200])
     assert clf.score(X[200:], y[200:]) > 0.9
@@ -62,7 +50,7 @@ def test_learns_signal_tokens():
     np.array(["neg", "pos"]), np.array([3, 7]), np.array([False, True]),
     np.array(["a", "b", "c"]),
 ])
-def test_labels_come_back_as_given(labels):
+def test_labels_come_back_as_given(labels, signal_data):
     X, codes = signal_data(n=240, n_classes=len(labels))
     y = labels[codes]
     clf = LSTMClassifier(**FIXED).fit(X, y)
@@ -76,7 +64,7 @@ def test_labels_come_back_as_given(labels):
     assert clf.score(X, y) > 0.8
 
 
-def test_predict_proba_order_follows_input_not_length_sorting():
+def test_predict_proba_order_follows_input_not_length_sorting(signal_data):
     X, y = signal_data(n=120)
     clf = LSTMClassifier(**FIXED).fit(X, y)
     proba = clf.predict_proba(X)
@@ -84,7 +72,7 @@ def test_predict_proba_order_follows_input_not_length_sorting():
         np.testing.assert_allclose(clf.predict_proba(X[i:i + 1]), proba[i:i + 1], atol=1e-6)
 
 
-def test_same_random_state_same_model_and_other_seed_differs():
+def test_same_random_state_same_model_and_other_seed_differs(signal_data):
     X, y = signal_data(n=150)
     p1 = LSTMClassifier(**dict(SMALL, max_epochs=3)).fit(X, y).predict_proba(X)
     p2 = LSTMClassifier(**dict(SMALL, max_epochs=3)).fit(X, y).predict_proba(X)
@@ -93,7 +81,7 @@ def test_same_random_state_same_model_and_other_seed_differs():
     assert not np.allclose(p1, p3)
 
 
-def test_fit_leaves_global_torch_rng_alone():
+def test_fit_leaves_global_torch_rng_alone(signal_data):
     X, y = signal_data(n=60)
     torch.manual_seed(123)
     expected = torch.rand(3)
@@ -102,7 +90,7 @@ def test_fit_leaves_global_torch_rng_alone():
     torch.testing.assert_close(torch.rand(3), expected)
 
 
-def test_early_stopping_restores_best_weights():
+def test_early_stopping_restores_best_weights(signal_data):
     X, y = signal_data(n=200)
     y = np.random.default_rng(0).permutation(y)  # pure noise: validation loss soon rises
     clf = LSTMClassifier(**dict(SMALL, lr=3e-2, max_epochs=40, patience=2)).fit(X, y)
@@ -116,7 +104,7 @@ def test_early_stopping_restores_best_weights():
         torch.testing.assert_close(value, stopper.best_model_weights_[name])
 
 
-def test_without_validation_trains_all_epochs():
+def test_without_validation_trains_all_epochs(signal_data):
     X, y = signal_data(n=80)
     clf = LSTMClassifier(**dict(FIXED, max_epochs=4)).fit(X, y)
     assert clf.n_iter_ == 4
@@ -124,7 +112,7 @@ def test_without_validation_trains_all_epochs():
     assert "early_stopping" not in dict(clf.net_.callbacks_)
 
 
-def test_validation_split_is_stratified_and_held_out():
+def test_validation_split_is_stratified_and_held_out(signal_data):
     X, y = signal_data(n=200)
     clf = LSTMClassifier(**dict(SMALL, max_epochs=1, validation_fraction=0.25)).fit(X, y)
     batches = clf.history_[-1, "batches"]
@@ -133,14 +121,14 @@ def test_validation_split_is_stratified_and_held_out():
     assert (n_train, n_valid) == (150, 50)
 
 
-def test_early_stopping_needs_validation():
+def test_early_stopping_needs_validation(signal_data):
     X, y = signal_data(n=40)
     with pytest.raises(ValueError, match="validation_fraction"):
         LSTMClassifier(**dict(SMALL, validation_fraction=None)).fit(X, y)
 
 
 @pytest.mark.parametrize("class_weight", ["balanced", {0: 1.0, 1: 3.0}])
-def test_class_weight_reaches_the_loss(class_weight):
+def test_class_weight_reaches_the_loss(class_weight, signal_data):
     X, y = signal_data(n=100)
     y[:80] = 0
     clf = LSTMClassifier(**dict(FIXED, max_epochs=1, class_weight=class_weight)).fit(X, y)
@@ -152,7 +140,7 @@ def test_class_weight_reaches_the_loss(class_weight):
         np.testing.assert_allclose(weight, [1.0, 3.0])
 
 
-def test_device_resolution():
+def test_device_resolution(signal_data):
     X, y = signal_data(n=40)
     clf = LSTMClassifier(**dict(FIXED, max_epochs=1, device="auto")).fit(X, y)
     assert clf.device_ == ("cuda" if torch.cuda.is_available() else "cpu")
@@ -161,10 +149,10 @@ def test_device_resolution():
             LSTMClassifier(**dict(FIXED, device="cuda")).fit(X, y)
 
 
-def test_ids_beyond_vocabulary_and_padding_rows_at_predict():
+def test_ids_beyond_vocabulary_and_padding_rows_at_predict(signal_data):
     X, y = signal_data(n=80)
     clf = LSTMClassifier(**dict(FIXED, max_epochs=2)).fit(X, y)
-    assert clf.n_vocab_ == X.max() + 1
+    assert clf.vocab_size_ == X.max() + 1
     X_new = np.array([[5, 10_000, 7], [0, 0, 0], [2**31 - 1, 0, 0]], dtype=np.int64)
     proba = clf.predict_proba(X_new)
     assert np.isfinite(proba).all()
@@ -175,41 +163,13 @@ def test_ids_beyond_vocabulary_and_padding_rows_at_predict():
     assert clf.predict(X[:, :3]).shape == (80,)
 
 
-def test_whole_number_floats_accepted():
+def test_whole_number_floats_accepted(signal_data):
     X, y = signal_data(n=60)
     clf = LSTMClassifier(**dict(FIXED, max_epochs=2)).fit(X.astype(float), y)
     np.testing.assert_allclose(clf.predict_proba(X.astype(float)), clf.predict_proba(X))
 
 
-@pytest.mark.parametrize("X, error, match", [
-    (["a text", "another"], ValueError, "not raw texts"),
-    ("a text", ValueError, "not raw texts"),
-    (np.array([["a", "b"], ["c", "d"]]), ValueError, "TextTokenizer"),
-    (np.array([[1.0, 2.5], [3.0, 0.0]]), ValueError, r"X\[0, 1\] is .*2\.5"),
-    (np.array([[1, 2], [3, -4]]), ValueError, r"X\[1, 1\] is -4"),
-    (np.array([[1.0, np.nan], [3.0, 0.0]]), ValueError, "NaN"),
-    (np.array([[1, {}], [3, 0]], dtype=object), TypeError, r"X\[0, 1\] is dict"),
-])
-def test_bad_id_matrices(X, error, match):
-    with pytest.raises(error, match=match):
-        LSTMClassifier(**FIXED).fit(X, [0, 1] if len(X) == 2 else [0])
-
-
-@pytest.mark.parametrize("y, match", [
-    ([0, 0, 0, 0], "one class"),
-    ([0.0, np.nan, 1.0, 0.0], r"missing label .* index 1"),
-    (["a", None, "b", "a"], r"missing label .* index 1"),
-    ([0.5, 1.5, 2.5, 0.1], "continuous"),
-    ([0, 1, 0], "inconsistent numbers of samples"),
-    (["a", 1, "b", 2], "mixed types"),
-])
-def test_bad_labels(y, match):
-    X = np.array([[2, 3], [4, 0], [5, 6], [7, 0]])
-    with pytest.raises(ValueError, match=match):
-        LSTMClassifier(**FIXED).fit(X, y)
-
-
-def test_input_is_not_modified():
+def test_input_is_not_modified(signal_data):
     X, y = signal_data(n=60)
     X[0, 3] = 999
     X_copy, y_copy = X.copy(), y.copy()
@@ -234,7 +194,7 @@ def test_clone_and_params():
         LSTMClassifier(64)  # keyword-only
 
 
-def test_invalid_parameter_reported_at_fit():
+def test_invalid_parameter_reported_at_fit(signal_data):
     X, y = signal_data(n=40)
     clf = LSTMClassifier(pooling="sum")  # constructing never validates
     with pytest.raises(ValueError, match="pooling"):
@@ -246,7 +206,7 @@ def test_invalid_parameter_reported_at_fit():
     (lambda est: (lambda f: (joblib.dump(est, f), f.getvalue())[1])(io.BytesIO()),
      lambda data: joblib.load(io.BytesIO(data))),
 ])
-def test_pickle_round_trip(dump, load):
+def test_pickle_round_trip(dump, load, signal_data):
     X, y = signal_data(n=80)
     clf = LSTMClassifier(**dict(FIXED, max_epochs=2)).fit(X, np.where(y, "pos", "neg"))
     restored = load(dump(clf))
@@ -254,7 +214,7 @@ def test_pickle_round_trip(dump, load):
     np.testing.assert_array_equal(restored.classes_, clf.classes_)
 
 
-def test_verbose_prints_epoch_table(capsys):
+def test_verbose_prints_epoch_table(capsys, signal_data):
     X, y = signal_data(n=60)
     LSTMClassifier(**dict(SMALL, max_epochs=2, verbose=1)).fit(X, y)
     out = capsys.readouterr().out
@@ -263,7 +223,7 @@ def test_verbose_prints_epoch_table(capsys):
     assert capsys.readouterr().out == ""
 
 
-def test_user_callbacks_run():
+def test_user_callbacks_run(signal_data):
     class CountEpochs(Callback):
         def initialize(self):
             self.epochs = 0
@@ -287,13 +247,13 @@ def _table(n_rows=42, dim=6, seed=0):
     return table
 
 
-def test_embeddings_initialise_the_table_and_set_its_width():
+def test_embeddings_initialise_the_table_and_set_its_width(signal_data):
     X, y = signal_data(n=80)  # ids up to 41
     table = _table()
     clf = LSTMClassifier(**dict(FIXED, max_epochs=2, embeddings=table, embedding_dim=99))
     clf.fit(X, y)
     weight = clf.module_.embedding.weight.detach().numpy()
-    assert weight.shape == (42, 6) and clf.n_vocab_ == 42  # the table's width wins
+    assert weight.shape == (42, 6) and clf.vocab_size_ == 42  # the table's width wins
     assert not np.allclose(weight[2:], table[2:])  # fine-tuned by default
     frozen = LSTMClassifier(**dict(FIXED, max_epochs=2, embeddings=table,
                                    freeze_embeddings=True)).fit(X, y)
@@ -302,21 +262,21 @@ def test_embeddings_initialise_the_table_and_set_its_width():
     np.testing.assert_array_equal(table, _table())  # the parameter is not modified
 
 
-def test_embeddings_larger_or_smaller_than_the_ids():
+def test_embeddings_larger_or_smaller_than_the_ids(signal_data):
     X, y = signal_data(n=60)
     big = LSTMClassifier(**dict(FIXED, max_epochs=1, embeddings=_table(100))).fit(X, y)
-    assert big.n_vocab_ == 100
+    assert big.vocab_size_ == 100
     # ids 42 .. 99 have rows of their own: they are not read as unknown
     assert big.predict_proba(np.array([[99, 0]])).shape == (1, 2)
     with pytest.warns(UserWarning, match="ids up to 41 but embeddings has only 30 rows"):
         small = LSTMClassifier(**dict(FIXED, max_epochs=1, embeddings=_table(30))).fit(X, y)
-    assert small.n_vocab_ == 42
+    assert small.vocab_size_ == 42
     weight = small.module_.embedding.weight.detach().numpy()
     assert weight.shape == (42, 6)
     np.testing.assert_array_equal(weight[:1], 0)
 
 
-def test_embeddings_accept_aligned_vectors_and_reject_raw_ones():
+def test_embeddings_accept_aligned_vectors_and_reject_raw_ones(signal_data):
     from sklstm import WordVectors
 
     X, y = signal_data(n=60)
@@ -337,13 +297,13 @@ def test_embeddings_accept_aligned_vectors_and_reject_raw_ones():
     (np.full((5, 2), np.nan), "row 0 holds NaN"),
     ("table", "embeddings"),
 ])
-def test_bad_embeddings(embeddings, match):
+def test_bad_embeddings(embeddings, match, signal_data):
     X, y = signal_data(n=40)
     with pytest.raises(ValueError, match=match):
         LSTMClassifier(**dict(FIXED, embeddings=embeddings)).fit(X, y)
 
 
-def test_embeddings_clone_and_pickle():
+def test_embeddings_clone_and_pickle(signal_data):
     X, y = signal_data(n=60)
     clf = LSTMClassifier(**dict(FIXED, max_epochs=1, embeddings=_table(),
                                 freeze_embeddings=True))
@@ -354,77 +314,6 @@ def test_embeddings_clone_and_pickle():
     np.testing.assert_array_equal(restored.predict_proba(X), twin.predict_proba(X))
 
 
-# -------------------------------------------------------- learning rates
-
-
-class LRPerBatch(Callback):
-    """The optimizer's learning rate at the start of each training batch."""
-
-    def initialize(self):
-        self.lrs = []
-        return self
-
-    def on_batch_begin(self, net, batch=None, training=False, **kwargs):
-        if training:
-            self.lrs.append(net.optimizer_.param_groups[0]["lr"])
-
-
-def _fit_with_lrs(**params):
-    X, y = signal_data(n=100)
-    recorder = LRPerBatch()
-    clf = LSTMClassifier(**dict(FIXED, max_epochs=5, batch_size=16, lr=1e-2,
-                                callbacks=[("lrs", recorder)], **params)).fit(X, y)
-    return clf, np.array(dict(clf.net_.callbacks_)["lrs"].lrs)
-
-
-def test_no_schedule_keeps_lr():
-    clf, lrs = _fit_with_lrs()
-    assert len(lrs) == 7 * 5 and np.all(lrs == 1e-2)
-    assert "lr_scheduler" not in dict(clf.net_.callbacks_)
-
-
-def test_onecycle_schedule_changes_lr_every_batch():
-    clf, lrs = _fit_with_lrs(lr_schedule="onecycle", warmup=0.2)
-    assert len(lrs) == 35  # ceil(100 / 16) batches x 5 epochs
-    assert lrs[0] == pytest.approx(1e-2 / 25)
-    assert lrs.max() == pytest.approx(1e-2) and lrs.argmax() == 6  # peak after 20% of 35
-    assert np.all(np.diff(lrs[:7]) > 0) and np.all(np.diff(lrs[7:]) < 0)
-    assert lrs[-1] < 1e-4
-    # skorch records the learning rate of every batch in the history
-    recorded = [b["event_lr"] for epoch in clf.history_ for b in epoch["batches"]]
-    np.testing.assert_allclose(recorded, lrs)
-
-
-def test_cosine_schedule_with_warmup():
-    from sklstm.classifier import WarmupCosine
-
-    clf, lrs = _fit_with_lrs(lr_schedule="cosine", warmup=0.2)
-    factor = WarmupCosine(35, 7)
-    np.testing.assert_allclose(lrs, [1e-2 * factor(step) for step in range(35)])
-    assert lrs[0] == pytest.approx(1e-2 / 7) and lrs[6] == pytest.approx(1e-2)
-    assert np.all(np.diff(lrs[6:]) < 0) and lrs[-1] < 1e-4
-    _, no_warmup = _fit_with_lrs(lr_schedule="cosine", warmup=0.0)
-    assert 0.99e-2 < no_warmup[0] < 1e-2 and np.all(np.diff(no_warmup) < 0)
-
-
-def test_schedule_counts_training_batches_only_and_stops_early_safely():
-    X, y = signal_data(n=200)
-    y = np.random.default_rng(0).permutation(y)  # noise: early stopping triggers
-    clf = LSTMClassifier(**dict(SMALL, lr=3e-2, max_epochs=30, batch_size=16, patience=1,
-                                lr_schedule="onecycle", validation_fraction=0.2)).fit(X, y)
-    assert clf.n_iter_ < 30
-    scheduler = dict(clf.net_.callbacks_)["lr_scheduler"].lr_scheduler_
-    assert scheduler.total_steps == 10 * 30  # 160 training rows in batches of 16
-
-
-def test_schedule_pickles():
-    clf, _ = _fit_with_lrs(lr_schedule="cosine")
-    clf.set_params(callbacks=None)
-    restored = pickle.loads(pickle.dumps(clf))
-    X, _ = signal_data(n=10)
-    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
-
-
 @pytest.mark.parametrize("params, match", [
     (dict(lr_schedule="linear"), "lr_schedule"),
     (dict(warmup=1.0), "warmup"),
@@ -433,7 +322,7 @@ def test_schedule_pickles():
     (dict(conv_kernel_size=0), "conv_kernel_size"),
     (dict(freeze_embeddings="yes"), "freeze_embeddings"),
 ])
-def test_invalid_new_parameters(params, match):
+def test_invalid_new_parameters(params, match, signal_data):
     X, y = signal_data(n=40)
     with pytest.raises(ValueError, match=match):
         LSTMClassifier(**dict(FIXED, **params)).fit(X, y)
@@ -442,7 +331,7 @@ def test_invalid_new_parameters(params, match):
 # ----------------------------------------------------------------- CNN-LSTM
 
 
-def test_conv_front_end_learns_and_is_padding_exact():
+def test_conv_front_end_learns_and_is_padding_exact(signal_data):
     X, y = signal_data()
     clf = LSTMClassifier(**dict(FIXED, conv_filters=12, conv_kernel_size=3)).fit(X[:200],
                                                                                y[:200])
@@ -452,3 +341,29 @@ def test_conv_front_end_learns_and_is_padding_exact():
     for i in (0, 5, 99):
         np.testing.assert_allclose(clf.predict_proba(X[200 + i:201 + i]), proba[i:i + 1],
                                    atol=1e-6)
+
+
+def test_safe_state_round_trip_without_pickle(signal_data):
+    X, y = signal_data(n=60)
+    clf = LSTMClassifier(**dict(FIXED, max_epochs=2, class_weight="balanced")).fit(X, y)
+    state = clf.get_safe_state()
+    assert set(state["files"]) == {"weights.safetensors"}
+    assert "net_" not in state["attributes"] and "module_" not in state["attributes"]
+    assert state["attributes"]["vocab_size_"] == clf.vocab_size_
+    assert state["attributes"]["embedding_dim_"] == 8
+    restored = LSTMClassifier(**state["params"]).set_safe_state(state)
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    assert restored.n_iter_ == 2 and list(restored.history_) == list(clf.history_)
+    assert torch.equal(restored.net_.criterion_.weight, clf.net_.criterion_.weight)
+    broken = dict(state, files={"weights.safetensors": b"nonsense"})
+    with pytest.raises(ValueError, match="weights in weights.safetensors cannot be read"):
+        LSTMClassifier(**state["params"]).set_safe_state(broken)
+
+
+def test_fit_reads_as_validate_then_run():
+    """LSTMClassifier.fit hands validated ids to a TrainingRun and keeps what it returns."""
+    import inspect
+
+    source = inspect.getsource(LSTMClassifier.fit)
+    body = source.split('"""')[-1]
+    assert "TrainingRun(" in body and len(body.strip().splitlines()) <= 8

@@ -6,40 +6,14 @@ import os
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 
 from sklstm import cli
-from test_datasets import write_tree
-
-POSITIVE = ["great", "wonderful", "loved", "brilliant", "superb", "moving"]
-NEGATIVE = ["awful", "boring", "hated", "dull", "terrible", "mess"]
-FILLER = ["the", "film", "plot", "actors", "story", "was", "and", "a", "it"]
-
-
-def fake_reviews(n_per_class=30, seed=0):
-    rng = np.random.default_rng(seed)
-
-    def review(words):
-        tokens = list(rng.choice(FILLER, 8)) + list(rng.choice(words, 3))
-        rng.shuffle(tokens)
-        return " ".join(tokens) + ".<br /><br />"
-
-    reviews = {}
-    for split in ("train", "test"):
-        for label, words, ratings in (("pos", POSITIVE, (7, 10)), ("neg", NEGATIVE, (1, 4))):
-            reviews[f"{split}/{label}"] = [
-                (i, int(rng.integers(ratings[0], ratings[1] + 1)), review(words))
-                for i in range(n_per_class)
-            ]
-    reviews["train/unsup"] = [(0, 0, "unlabelled text")]
-    return reviews
-
 
 @pytest.fixture
-def data_home(tmp_path, monkeypatch):
+def data_home(tmp_path, monkeypatch, fake_imdb):
     home = tmp_path / "data"
-    write_tree(home, fake_reviews())
+    fake_imdb.write_tree(home, fake_imdb.labelled_reviews())
     monkeypatch.setenv("SKLSTM_CACHE", str(tmp_path / "cache"))
     return home
 

@@ -7,12 +7,10 @@ marked ``slow`` reads the real archive in /work/shared/datasets.
 
 import hashlib
 import http.server
-import io
 import os
 import socket
 import stat
 import tarfile
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -23,72 +21,7 @@ import pytest
 from sklstm import datasets
 from sklstm.datasets import get_data_home, load_imdb
 
-# (id, rating, text) per folder of aclImdb/; ids 9 < 10 < 100 check numeric order.
-REVIEWS = {
-    "train/neg": [(10, 1, "Awful.<br /><br />Truly awful."), (9, 4, "Meh… ça va pas.")],
-    "train/pos": [(100, 10, "Great film! 🎬<br />Loved it."), (3, 7, "Good, 很好.")],
-    "train/unsup": [(5, 0, "No label here.<br />"), (1, 0, "Ünlabelled — text.")],
-    "test/neg": [(2, 3, "Bad<br />bad."), (0, 2, "Boring.")],
-    "test/pos": [(11, 8, "Nice ✓."), (4, 9, "Fine<br /><br />film.")],
-}
-SUBSET_DIRS = {
-    "train": [("train/neg", 0), ("train/pos", 1)],
-    "test": [("test/neg", 0), ("test/pos", 1)],
-    "unsup": [("train/unsup", -1)],
-}
-SUBSETS = list(SUBSET_DIRS)
-
-
-def expected(subset, reviews=REVIEWS):
-    """(texts, target, ratings, ids) in the documented order: target, then id."""
-    rows = sorted(
-        (target, i, rating, text)
-        for d, target in SUBSET_DIRS[subset]
-        for i, rating, text in reviews[d]
-    )
-    return ([r[3] for r in rows], [r[0] for r in rows], [r[2] for r in rows],
-            [r[1] for r in rows])
-
-
-def assert_matches(bunch, subset, reviews=REVIEWS):
-    texts, target, ratings, ids = expected(subset, reviews)
-    assert bunch.data == texts
-    np.testing.assert_array_equal(bunch.target, target)
-    np.testing.assert_array_equal(bunch.ratings, ratings)
-    np.testing.assert_array_equal(bunch.ids, ids)
-    for name in ("target", "ratings", "ids"):
-        assert bunch[name].dtype.kind == "i", name
-    assert bunch.target_names == ["neg", "pos"]
-
-
-def write_tree(root, reviews=REVIEWS):
-    """Write an extracted ``aclImdb/`` folder under ``root``; return its path."""
-    folder = Path(root) / "aclImdb"
-    for d, items in reviews.items():
-        (folder / d).mkdir(parents=True, exist_ok=True)
-        for i, rating, text in items:
-            (folder / d / f"{i}_{rating}.txt").write_text(text, encoding="utf-8")
-        split, label = d.split("/")
-        (folder / split / f"urls_{label}.txt").write_text("http://example/\n")
-    (folder / "README").write_text("Fake Large Movie Review Dataset.\n")
-    (folder / "imdb.vocab").write_text("the\nfilm\n")
-    return folder
-
-
-def archive_bytes(reviews=REVIEWS):
-    """A gzipped tar of a fake ``aclImdb/`` tree, as bytes."""
-    buf = io.BytesIO()
-    with tempfile.TemporaryDirectory() as tmp, \
-            tarfile.open(fileobj=buf, mode="w:gz") as tar:
-        tar.add(write_tree(tmp, reviews), arcname="aclImdb")
-    return buf.getvalue()
-
-
-def write_archive(data_home, reviews=REVIEWS):
-    data_home.mkdir(parents=True, exist_ok=True)
-    path = data_home / "aclImdb_v1.tar.gz"
-    path.write_bytes(archive_bytes(reviews))
-    return path
+SUBSETS = ["train", "test", "unsup"]
 
 
 def closed_port_url():
@@ -112,10 +45,10 @@ def isolated_env(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def data_home(tmp_path):
+def data_home(tmp_path, fake_imdb):
     """A data home holding a fake archive."""
     home = tmp_path / "data"
-    write_archive(home)
+    fake_imdb.write_archive(home)
     return home
 
 
@@ -152,9 +85,9 @@ def cache_file(directory, subset="train"):
 
 
 @pytest.mark.parametrize("subset", SUBSETS)
-def test_load_each_subset_from_archive(data_home, subset):
+def test_load_each_subset_from_archive(data_home, subset, fake_imdb):
     bunch = load_imdb(subset, data_home=data_home)
-    assert_matches(bunch, subset)
+    fake_imdb.assert_matches(bunch, subset)
     assert "Maas" in bunch.DESCR and "2011" in bunch.DESCR
     assert "1 for positive" in bunch.DESCR or "1 = positive" in bunch.DESCR
 
@@ -173,9 +106,9 @@ def test_unsup_targets_and_ratings(data_home):
     np.testing.assert_array_equal(bunch.ratings, [0, 0])
 
 
-def test_return_X_y(data_home):
+def test_return_X_y(data_home, fake_imdb):
     X, y = load_imdb("test", data_home=data_home, return_X_y=True)
-    texts, target, _, _ = expected("test")
+    texts, target, _, _ = fake_imdb.expected("test")
     assert X == texts
     np.testing.assert_array_equal(y, target)
 
@@ -186,32 +119,33 @@ def test_invalid_subset(data_home):
 
 
 @pytest.mark.parametrize("subset", SUBSETS)
-def test_extracted_folder(tmp_path, subset):
+def test_extracted_folder(tmp_path, subset, fake_imdb):
     home = tmp_path / "data"
-    write_tree(home)
-    assert_matches(load_imdb(subset, data_home=home, download=False), subset)
+    fake_imdb.write_tree(home)
+    fake_imdb.assert_matches(load_imdb(subset, data_home=home, download=False), subset)
 
 
-def test_archive_with_dot_slash_member_names(tmp_path):
-    folder = write_tree(tmp_path / "tree")
+def test_archive_with_dot_slash_member_names(tmp_path, fake_imdb):
+    folder = fake_imdb.write_tree(tmp_path / "tree")
     home = tmp_path / "data"
     home.mkdir()
     with tarfile.open(home / "aclImdb_v1.tar.gz", "w:gz") as tar:
         tar.add(folder, arcname="./aclImdb")
-    assert_matches(load_imdb("train", data_home=home), "train")
+    fake_imdb.assert_matches(load_imdb("train", data_home=home), "train")
 
 
-def test_archive_without_the_subset_is_an_error(tmp_path):
+def test_archive_without_the_subset_is_an_error(tmp_path, fake_imdb):
     home = tmp_path / "data"
-    write_archive(home, {d: r for d, r in REVIEWS.items() if d.startswith("train")})
+    train_only = {d: r for d, r in fake_imdb.reviews.items() if d.startswith("train")}
+    fake_imdb.write_archive(home, train_only)
     with pytest.raises(ValueError, match="No review of subset 'test'"):
         load_imdb("test", data_home=home)
 
 
-def test_data_home_from_environment(data_home, monkeypatch):
+def test_data_home_from_environment(data_home, monkeypatch, fake_imdb):
     monkeypatch.setenv("SKLSTM_DATA", str(data_home))
     assert get_data_home() == data_home
-    assert_matches(load_imdb("train"), "train")
+    fake_imdb.assert_matches(load_imdb("train"), "train")
 
 
 def test_get_data_home_default_and_user_expansion(isolated_env):
@@ -230,20 +164,20 @@ def test_missing_data_without_download(tmp_path):
     assert not home.exists()
 
 
-def test_local_archive_is_read_without_checksum_or_download(data_home, monkeypatch):
+def test_local_archive_is_read_without_checksum_or_download(data_home, monkeypatch, fake_imdb):
     def no_network(*args, **kwargs):
         raise AssertionError("tried to download although the archive is present")
 
     monkeypatch.setattr(datasets.urllib.request, "urlopen", no_network)
     assert hashlib.sha256((data_home / "aclImdb_v1.tar.gz").read_bytes()).hexdigest() \
         != datasets.IMDB_SHA256
-    assert_matches(load_imdb("train", data_home=data_home, download=True), "train")
+    fake_imdb.assert_matches(load_imdb("train", data_home=data_home, download=True), "train")
 
 
 # ------------------------------------------------------------------ cache
 
 
-def test_cache_is_built_then_used(data_home, monkeypatch):
+def test_cache_is_built_then_used(data_home, monkeypatch, fake_imdb):
     first = load_imdb("train", data_home=data_home)
     path = data_home / "imdb_cache" / "train.npz"
     assert path.is_file()
@@ -253,26 +187,26 @@ def test_cache_is_built_then_used(data_home, monkeypatch):
 
     forbid_archive_reads(monkeypatch)
     second = load_imdb("train", data_home=data_home)
-    assert_matches(second, "train")
+    fake_imdb.assert_matches(second, "train")
     assert second.data == first.data
 
 
-def test_one_pass_over_the_archive_caches_every_subset(data_home, monkeypatch):
+def test_one_pass_over_the_archive_caches_every_subset(data_home, monkeypatch, fake_imdb):
     load_imdb("test", data_home=data_home)
     assert sorted(p.name for p in (data_home / "imdb_cache").iterdir()) == [
         "test.npz", "train.npz", "unsup.npz"]
     forbid_archive_reads(monkeypatch)
     for subset in SUBSETS:
-        assert_matches(load_imdb(subset, data_home=data_home), subset)
+        fake_imdb.assert_matches(load_imdb(subset, data_home=data_home), subset)
 
 
-def test_folder_cache_is_used(tmp_path, monkeypatch):
+def test_folder_cache_is_used(tmp_path, monkeypatch, fake_imdb):
     home = tmp_path / "data"
-    write_tree(home)
+    fake_imdb.write_tree(home)
     load_imdb("test", data_home=home)
     assert [p.name for p in (home / "imdb_cache").iterdir()] == ["test.npz"]
     monkeypatch.setattr(Path, "read_bytes", None)  # reading a review would fail
-    assert_matches(load_imdb("test", data_home=home), "test")
+    fake_imdb.assert_matches(load_imdb("test", data_home=home), "test")
 
 
 def truncate(path):
@@ -305,56 +239,56 @@ def flip_last_byte(path):
 
 @pytest.mark.parametrize("damage", [truncate, garbage, empty, flip_text_byte,
                                     flip_last_byte])
-def test_corrupted_cache_is_rebuilt(data_home, monkeypatch, damage):
+def test_corrupted_cache_is_rebuilt(data_home, monkeypatch, damage, fake_imdb):
     load_imdb("train", data_home=data_home)
     path = cache_file(data_home)
     damage(path)
-    assert_matches(load_imdb("train", data_home=data_home), "train")
+    fake_imdb.assert_matches(load_imdb("train", data_home=data_home), "train")
     # The rebuilt cache is valid again: the archive is not needed any more.
     forbid_archive_reads(monkeypatch)
-    assert_matches(load_imdb("train", data_home=data_home), "train")
+    fake_imdb.assert_matches(load_imdb("train", data_home=data_home), "train")
 
 
-def test_changed_archive_invalidates_cache(data_home):
-    assert_matches(load_imdb("train", data_home=data_home), "train")
-    changed = {**REVIEWS, "train/neg": [(10, 2, "Changed text."), (42, 3, "New one.")]}
-    archive = write_archive(data_home, changed)
+def test_changed_archive_invalidates_cache(data_home, fake_imdb):
+    fake_imdb.assert_matches(load_imdb("train", data_home=data_home), "train")
+    changed = {**fake_imdb.reviews, "train/neg": [(10, 2, "Changed text."), (42, 3, "New one.")]}
+    archive = fake_imdb.write_archive(data_home, changed)
     st = archive.stat()
     os.utime(archive, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
-    assert_matches(load_imdb("train", data_home=data_home), "train", changed)
+    fake_imdb.assert_matches(load_imdb("train", data_home=data_home), "train", changed)
 
 
 def test_read_only_data_home_uses_sklstm_cache(data_home, tmp_path, monkeypatch,
-                                               read_only):
+                                               read_only, fake_imdb):
     cache = tmp_path / "cache"
     monkeypatch.setenv("SKLSTM_CACHE", str(cache))
     read_only(data_home)
-    assert_matches(load_imdb("train", data_home=data_home), "train")
+    fake_imdb.assert_matches(load_imdb("train", data_home=data_home), "train")
     cache_file(cache)
     assert sorted(p.name for p in data_home.iterdir()) == ["aclImdb_v1.tar.gz"]
     forbid_archive_reads(monkeypatch)
-    assert_matches(load_imdb("train", data_home=data_home), "train")
+    fake_imdb.assert_matches(load_imdb("train", data_home=data_home), "train")
 
 
 def test_read_only_data_home_falls_back_to_user_cache(data_home, isolated_env,
-                                                      read_only):
+                                                      read_only, fake_imdb):
     read_only(data_home)
-    assert_matches(load_imdb("train", data_home=data_home), "train")
+    fake_imdb.assert_matches(load_imdb("train", data_home=data_home), "train")
     cache_file(isolated_env / ".cache" / "sklstm")
     assert not (data_home / "imdb_cache").exists()
 
 
-def test_unwritable_cache_dir_is_skipped(data_home, isolated_env):
+def test_unwritable_cache_dir_is_skipped(data_home, isolated_env, fake_imdb):
     (data_home / "imdb_cache").write_text("not a directory")  # unusable, even for root
-    assert_matches(load_imdb("train", data_home=data_home), "train")
+    fake_imdb.assert_matches(load_imdb("train", data_home=data_home), "train")
     cache_file(isolated_env / ".cache" / "sklstm")
 
 
-def test_no_writable_cache_dir_loads_without_cache(data_home, isolated_env, read_only):
+def test_no_writable_cache_dir_loads_without_cache(data_home, isolated_env, read_only, fake_imdb):
     read_only(data_home)
     read_only(isolated_env)
     for _ in range(2):
-        assert_matches(load_imdb("train", data_home=data_home), "train")
+        fake_imdb.assert_matches(load_imdb("train", data_home=data_home), "train")
     assert not list(isolated_env.parent.rglob("*.npz"))
 
 
@@ -400,8 +334,8 @@ def server():
 
 
 @pytest.fixture
-def good_archive():
-    body = archive_bytes()
+def good_archive(fake_imdb):
+    body = fake_imdb.archive_bytes()
     return body, hashlib.sha256(body).hexdigest()
 
 
@@ -414,16 +348,16 @@ def leftovers(directory):
     return sorted(p.name for p in Path(directory).iterdir()) if directory.exists() else []
 
 
-def test_download_good_archive(tmp_path, server, good_archive, monkeypatch):
+def test_download_good_archive(tmp_path, server, good_archive, monkeypatch, fake_imdb):
     body, sha = good_archive
     use_download(monkeypatch, server("/aclImdb_v1.tar.gz", body), sha)
     home = tmp_path / "new" / "home"
-    assert_matches(load_imdb("test", data_home=home), "test")
+    fake_imdb.assert_matches(load_imdb("test", data_home=home), "test")
     assert (home / "aclImdb_v1.tar.gz").read_bytes() == body
     assert not list(home.glob("*.part"))
     # Present now: no second download.
     use_download(monkeypatch, closed_port_url(), sha)
-    assert_matches(load_imdb("train", data_home=home), "train")
+    fake_imdb.assert_matches(load_imdb("train", data_home=home), "train")
 
 
 def test_download_with_progress_bar(tmp_path, server, good_archive, capsys):

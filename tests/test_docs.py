@@ -22,8 +22,13 @@ def public_names():
             continue
         mod = importlib.import_module(f"sklstm.{module.name}")
         for name in getattr(mod, "__all__", []):
-            if f"sklstm.{name}" not in names:  # re-exported by the package: documented there
-                names.add(f"sklstm.{module.name}.{name}")
+            if f"sklstm.{name}" in names:  # re-exported by the package: documented there
+                continue
+            home = getattr(getattr(mod, name), "__module__", mod.__name__)
+            if home != mod.__name__ and home.startswith("sklstm.") and not home.startswith(
+                    "sklstm._"):  # re-exported from the public module that documents it
+                continue
+            names.add(f"sklstm.{module.name}.{name}")
     return names
 
 

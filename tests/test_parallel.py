@@ -36,9 +36,9 @@ def test_limit_holds_in_threads_started_later(restore_threads):
 
 @pytest.mark.parametrize("bad", [0, -1, 1.5, "2", None, True])
 def test_bad_thread_counts_are_refused(bad):
-    with pytest.raises(ValueError, match="n_threads must be a positive integer"):
+    with pytest.raises(ValueError, match="n_threads must be an integer >= 1"):
         limit_torch_threads(bad)
-    with pytest.raises(ValueError, match="n_threads must be a positive integer"):
+    with pytest.raises(ValueError, match="n_threads must be an integer >= 1"):
         TorchThreads(bad)
 
 

@@ -6,6 +6,7 @@ import json
 import pickle
 import warnings
 import zipfile
+from pathlib import Path
 
 import joblib
 import numpy as np
@@ -72,8 +73,8 @@ def test_pipeline_round_trip_is_exact(pipe, saved):
     assert clf.get_params() == pipe[1].get_params()
     np.testing.assert_array_equal(clf.classes_, pipe[1].classes_)
     assert clf.classes_.dtype == pipe[1].classes_.dtype
-    assert (clf.n_vocab_, clf.n_features_in_, clf.n_iter_, clf.device_) == (
-        pipe[1].n_vocab_, pipe[1].n_features_in_, pipe[1].n_iter_, "cpu")
+    assert (clf.vocab_size_, clf.n_features_in_, clf.n_iter_, clf.device_) == (
+        pipe[1].vocab_size_, pipe[1].n_features_in_, pipe[1].n_iter_, "cpu")
     assert clf.history_[:, "valid_loss"] == pipe[1].history_[:, "valid_loss"]
     assert clf.module_ is clf.net_.module_
     with zipfile.ZipFile(saved) as archive:
@@ -298,3 +299,43 @@ def test_model_with_word_vectors_conv_and_schedule_round_trips(tmp_path):
     # The trained table lives in the weights; the initial one is not kept.
     assert classifier.embeddings is None and classifier.embedding_dim_ == 6
     assert classifier.module_.embedding.weight.shape == (tokenizer.vocab_size_, 6)
+
+
+MODEL_FILES = sorted((Path(__file__).parent / "data").glob("model-*.sklstm"))
+
+
+def test_model_files_of_earlier_versions_are_kept():
+    assert "model-0.1.0.sklstm" in [path.name for path in MODEL_FILES]
+
+
+@pytest.mark.parametrize("path", MODEL_FILES, ids=lambda path: path.stem)
+def test_model_files_of_earlier_versions_still_load(path, tmp_path):
+    """Files written by tests/data/make_model_files.py under an earlier sklstm predict as then."""
+    expected = json.loads(path.with_suffix(".json").read_text())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # loading an old file warns about nothing
+        pipe = sklstm.load(path)
+    probe = expected["probe"]
+    assert pipe.classes_.tolist() == expected["classes"]
+    np.testing.assert_array_equal(pipe[0].transform(probe), expected["ids"])
+    np.testing.assert_allclose(pipe.predict_proba(probe), expected["predict_proba"], rtol=1e-6)
+    clf = pipe[-1]
+    assert len(clf.history_) == clf.n_iter_ == expected["n_epochs"]
+    assert clf.vocab_size_ == pipe[0].vocab_size_
+    # Saved again by this version, it loads to the same model.
+    again = sklstm.load(sklstm.save(pipe, tmp_path / "again.sklstm"))
+    np.testing.assert_array_equal(again.predict_proba(probe), pipe.predict_proba(probe))
+
+
+def test_n_vocab_is_a_deprecated_name_of_vocab_size(pipe):
+    clf = pipe[-1]
+    with pytest.warns(FutureWarning, match="use vocab_size_"):
+        assert clf.n_vocab_ == clf.vocab_size_
+
+
+def test_pickles_of_0_1_with_n_vocab_load(pipe):
+    state = pipe[-1].__getstate__()
+    state["n_vocab_"] = state.pop("vocab_size_")  # as sklstm 0.1 pickled it
+    clf = LSTMClassifier.__new__(LSTMClassifier)
+    clf.__setstate__(state)
+    assert clf.vocab_size_ == pipe[-1].vocab_size_ and "n_vocab_" not in vars(clf)

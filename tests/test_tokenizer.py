@@ -476,3 +476,48 @@ def test_fixed_vocabulary_fit_transform_reads_a_generator_once():
     ids = tok.fit_transform(text for text in texts)
     np.testing.assert_array_equal(ids, tok.transform(texts))
     assert ids.tolist() == [[2, 3], [3, 1]]
+
+
+# ------------------------------------------------------------- public hooks
+
+
+@pytest.mark.parametrize("level", ["word", "bpe", "wordpiece", "unigram", "char"])
+@pytest.mark.parametrize("max_length, truncation", [(None, "head"), (3, "head"), (3, "tail"),
+                                                    (5, "head_tail")])
+def test_tokenize_gives_the_tokens_behind_transform(level, max_length, truncation):
+    texts = ["A good movie, truly good!", "", "bad<br />acting and a bad plot", "很好看"]
+    tok = TextTokenizer(level=level, min_frequency=1, max_features=80, max_length=max_length,
+                        truncation=truncation).fit(texts * 5)
+    tokens = tok.tokenize(texts)
+    ids = tok.transform(texts)
+    assert [len(row) for row in tokens] == (ids != 0).sum(axis=1).tolist()
+    if level == "word":  # words come back as they are; transform maps them to ids
+        assert [[tok.vocabulary_.get(t, 1) for t in row] for row in tokens] == [
+            row[row != 0].tolist() for row in ids]
+    else:
+        assert tokens == tok.inverse_transform(ids)
+    assert tok.build_analyzer()(texts[0]) == tokens[0]
+
+
+def test_word_tokenize_needs_no_fit_and_keeps_unknown_words():
+    tok = TextTokenizer(max_length=None)
+    assert tok.tokenize(["Zyzzyva's <b>rare</b> word"]) == [["zyzzyva", "'", "s", "rare",
+                                                            "word"]]
+    fitted = TextTokenizer(min_frequency=1).fit(["rare word"])
+    assert fitted.tokenize(["zyzzyva word"]) == [["zyzzyva", "word"]]
+    assert fitted.transform(["zyzzyva word"]).tolist() == [[1, fitted.vocabulary_["word"]]]
+    with pytest.raises(NotFittedError):
+        TextTokenizer(level="bpe").tokenize(["a text"])
+
+
+def test_safe_state_round_trip_without_pickle():
+    tok = TextTokenizer(level="bpe", min_frequency=1, max_features=50).fit(TRAIN)
+    state = tok.get_safe_state()
+    assert set(state) == {"params", "attributes", "files"}
+    assert state["params"] == tok.get_params() and set(state["files"]) == {"tokenizer.json"}
+    assert all(isinstance(data, bytes) for data in state["files"].values())
+    restored = TextTokenizer(**state["params"]).set_safe_state(state)
+    np.testing.assert_array_equal(restored.transform(TRAIN), tok.transform(TRAIN))
+    assert restored.vocabulary_ == tok.vocabulary_
+    with pytest.raises(ValueError, match="tokenizer.json cannot be read"):
+        TextTokenizer().set_safe_state({"attributes": {}, "files": {"tokenizer.json": b"{"}})

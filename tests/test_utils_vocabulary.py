@@ -1,4 +1,4 @@
-"""Tests for fixed vocabularies: sklstm._vocabulary and TextTokenizer(vocabulary=...)."""
+"""Tests for fixed vocabularies: sklstm._utils.vocabulary and TextTokenizer(vocabulary=...)."""
 
 import pickle
 
@@ -7,7 +7,7 @@ import pytest
 from sklearn.base import clone
 
 from sklstm import TextTokenizer
-from sklstm._vocabulary import check_vocabulary
+from sklstm._utils.vocabulary import check_vocabulary
 
 RESERVED = ["<pad>", "<unk>"]
 TEXTS = ["A good film, a GOOD cast.", "A bad film<br />bad plot", "unseen words only"]

@@ -11,39 +11,22 @@ and check them here:
   reserved tokens either come first, in order, or are left out (and then
   added in front).
 
-It also holds the checks and message helpers that word vectors and the
-tokenizer share with it: :func:`index_distinct_strings` and :func:`short_repr`.
+It also defines the reserved tokens and their ids, which the tokenizer,
+word vectors and the network agree on.
 """
 
 from collections.abc import Mapping
 from numbers import Integral
 
-__all__ = ["check_vocabulary"]
+from .validation import index_distinct_strings, short_repr
 
+__all__ = ["PAD_ID", "PAD_TOKEN", "RESERVED_TOKENS", "UNK_ID", "UNK_TOKEN", "check_vocabulary"]
 
-def short_repr(value, limit=40):
-    """``repr(value)``, cut to ``limit`` characters for an error message."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def index_distinct_strings(items, *, what, kind, where=""):
-    """Position of each of ``items``, which must be distinct str.
-
-    ``what`` names the items in the type error ("words must be str"), ``kind``
-    one item in the duplicate error ("word 'a' appears twice"), followed by
-    ``where`` (such as " in vocabulary").
-    """
-    index = {}
-    for i, item in enumerate(items):
-        if not isinstance(item, str):
-            raise TypeError(f"{what} must be str; position {i} holds "
-                            f"{type(item).__name__} ({short_repr(item)})")
-        if item in index:
-            raise ValueError(f"{kind} {short_repr(item)} appears twice{where}, at positions "
-                             f"{index[item]} and {i}")
-        index[item] = i
-    return index
+PAD_TOKEN = "<pad>"
+UNK_TOKEN = "<unk>"
+PAD_ID = 0
+UNK_ID = 1
+RESERVED_TOKENS = (PAD_TOKEN, UNK_TOKEN)
 
 
 def _tokens_from_mapping(vocabulary, reserved, name):
@@ -117,7 +100,7 @@ def check_vocabulary(vocabulary, *, reserved, name="vocabulary"):
 
     Examples
     --------
-    >>> from sklstm._vocabulary import check_vocabulary
+    >>> from sklstm._utils.vocabulary import check_vocabulary
     >>> check_vocabulary(["good", "bad"], reserved=["<pad>", "<unk>"])
     {'<pad>': 0, '<unk>': 1, 'good': 2, 'bad': 3}
     >>> check_vocabulary({"good": 2, "bad": 2}, reserved=["<pad>", "<unk>"])
