@@ -2,7 +2,8 @@
 
 The two building blocks are :class:`TextTokenizer` (raw texts to a padded
 matrix of integer ids, on Hugging Face ``tokenizers``) and
-:class:`LSTMClassifier` (a skorch-wrapped PyTorch LSTM over those ids).
+:class:`LSTMClassifier` (a skorch-wrapped PyTorch LSTM over those ids), with
+:class:`LSTMRegressor` its twin for continuous targets.
 :mod:`sklstm.word_vectors`, :mod:`sklstm.vector_files` and
 :mod:`sklstm.word2vec` add pretrained word vectors for its embedding table;
 :func:`save` and :func:`load` store fitted models without pickle.
@@ -10,6 +11,7 @@ matrix of integer ids, on Hugging Face ``tokenizers``) and
 
 from .classifier import LSTMClassifier
 from .persistence import load, save
+from .regressor import LSTMRegressor
 from .tokenizer import TextTokenizer
 from .vector_files import load_word_vectors
 from .word2vec import Word2VecVectors
@@ -17,5 +19,5 @@ from .word_vectors import EmbeddingMatrix, WordVectors
 
 __version__ = "0.2.0"
 
-__all__ = ["EmbeddingMatrix", "LSTMClassifier", "TextTokenizer", "Word2VecVectors",
-           "WordVectors", "__version__", "load", "load_word_vectors", "save"]
+__all__ = ["EmbeddingMatrix", "LSTMClassifier", "LSTMRegressor", "TextTokenizer",
+           "Word2VecVectors", "WordVectors", "__version__", "load", "load_word_vectors", "save"]

@@ -109,13 +109,17 @@ def _dataset_arrays(dataset):
             "BucketIterator needs a dataset holding an id matrix in its `X` attribute "
             f"(such as skorch.dataset.Dataset); got {type(dataset).__name__}"
         )
-    X = X.numpy() if isinstance(X, torch.Tensor) else np.asarray(X)
+    X = {k: _as_array(v) for k, v in X.items()} if isinstance(X, dict) else _as_array(X)
     if y is not None:
-        y = y.numpy() if isinstance(y, torch.Tensor) else np.asarray(y)
+        y = _as_array(y)
     if indices is not None:
-        X = X[indices]
+        X = {k: v[indices] for k, v in X.items()} if isinstance(X, dict) else X[indices]
         y = None if y is None else y[indices]
     return X, y
+
+
+def _as_array(values):
+    return values.numpy() if isinstance(values, torch.Tensor) else np.asarray(values)
 
 
 class BucketIterator:
@@ -139,7 +143,10 @@ class BucketIterator:
     Parameters
     ----------
     dataset : skorch.dataset.Dataset or torch.utils.data.Subset of one
-        Holds the id matrix ``X`` and, optionally, the targets ``y``.
+        Holds the id matrix ``X`` and, optionally, the targets ``y``. ``X``
+        may also be a dict with the id matrix under ``"X"`` and other
+        per-row arrays (such as ``"sample_weight"``), which are batched
+        alongside: each batch is then such a dict of tensors.
     batch_size : int, default=64
         Rows per batch.
     shuffle : bool, default=False
@@ -171,13 +178,14 @@ class BucketIterator:
                  random_state=None):
         self.batch_size = check_positive_int(batch_size, "batch_size")
         self.X, self.y = _dataset_arrays(dataset)
+        self.ids = self.X["X"] if isinstance(self.X, dict) else self.X
         self.shuffle = shuffle
         self.pool_batches = pool_batches
         self.rng = np.random.default_rng(random_state)
-        self.lengths = sequence_lengths(self.X)
+        self.lengths = sequence_lengths(self.ids)
 
     def __len__(self):
-        return n_batches(len(self.X), self.batch_size)
+        return n_batches(len(self.ids), self.batch_size)
 
     def batch_indices(self):
         """Row indices of each batch of the next pass, in order.
@@ -186,7 +194,7 @@ class BucketIterator:
         -------
         batches : list of ndarray of int
         """
-        n, size = len(self.X), self.batch_size
+        n, size = len(self.ids), self.batch_size
         if not self.shuffle:
             return [np.arange(start, min(start + size, n)) for start in range(0, n, size)]
         order = self.rng.permutation(n)
@@ -201,7 +209,10 @@ class BucketIterator:
     def __iter__(self):
         for idx in self.batch_indices():
             width = max(int(self.lengths[idx].max()), 1)
-            Xb = torch.from_numpy(np.ascontiguousarray(self.X[idx, :width]))
+            Xb = torch.from_numpy(np.ascontiguousarray(self.ids[idx, :width]))
+            if isinstance(self.X, dict):
+                Xb = {key: Xb if key == "X" else torch.from_numpy(np.ascontiguousarray(v[idx]))
+                      for key, v in self.X.items()}
             if self.y is None:
                 yb = torch.zeros(len(idx))
             else:

@@ -110,8 +110,11 @@ class TrainingCheckpoint(Callback):
     def path(self):
         return Path(self.checkpoint_dir) / CHECKPOINT_FILE
 
-    def resume(self, net, checkpoint):
+    def resume(self, net, checkpoint, *, epochs=None):
         """Put an initialized net in a checkpoint's state; return the epochs left to run.
+
+        ``epochs`` is the number of epochs the history should hold at the end
+        (``net.max_epochs`` by default).
 
         The module, optimizer, history and random generators are restored at
         once (:func:`restore_checkpoint`); the other callbacks' counters, the
@@ -119,7 +122,7 @@ class TrainingCheckpoint(Callback):
         after those callbacks have reset themselves.
         """
         self.pending_ = checkpoint
-        return restore_checkpoint(net, checkpoint)
+        return restore_checkpoint(net, checkpoint, epochs=epochs)
 
     def on_train_begin(self, net, **kwargs):
         self.saved_epoch_ = len(net.history)
@@ -216,7 +219,7 @@ def read_checkpoint(checkpoint_dir, fingerprint):
     return state
 
 
-def restore_checkpoint(net, checkpoint, rng=None):
+def restore_checkpoint(net, checkpoint, rng=None, *, epochs=None):
     """Put an initialized skorch net and its batch generator in a checkpoint's state.
 
     Parameters
@@ -228,6 +231,9 @@ def restore_checkpoint(net, checkpoint, rng=None):
     rng : numpy.random.Generator or None, default=None
         The generator that orders the training batches; None takes the
         net's ``iterator_train__random_state``.
+    epochs : int or None, default=None
+        The number of epochs the history should hold at the end of the run;
+        None is ``net.max_epochs``.
 
     Returns
     -------
@@ -241,4 +247,5 @@ def restore_checkpoint(net, checkpoint, rng=None):
     rng = net.iterator_train__random_state if rng is None else rng
     rng.bit_generator.state = meta["iterator_rng"]
     torch.set_rng_state(checkpoint["torch_rng"])
-    return 0 if meta["finished"] else max(net.max_epochs - meta["epoch"], 0)
+    epochs = net.max_epochs if epochs is None else epochs
+    return 0 if meta["finished"] else max(epochs - meta["epoch"], 0)

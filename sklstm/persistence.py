@@ -129,10 +129,11 @@ def _kinds():
     (params, attributes, files) and ``set_safe_state(state)``.
     """
     from .classifier import LSTMClassifier
+    from .regressor import LSTMRegressor
     from .tokenizer import TextTokenizer
 
     return {"TextTokenizer": TextTokenizer, "LSTMClassifier": LSTMClassifier,
-            "Pipeline": Pipeline}
+            "LSTMRegressor": LSTMRegressor, "Pipeline": Pipeline}
 
 
 def _encode_all(values, what):

@@ -9,7 +9,8 @@ rest of ``fit``, each step a small method:
   the batch order;
 - :meth:`~TrainingRun.split`: the (stratified) validation split,
   :func:`validation_split`;
-- :meth:`~TrainingRun.criterion_weight`: class weights in the loss;
+- per-row weights (sample and class weights) carried with the ids into the
+  loss of :mod:`sklstm.nets`;
 - :meth:`~TrainingRun.callbacks`: the NaN guard, progress, learning-rate
   schedule, gradient clipping, early stopping, checkpoint and progress bar;
 - :meth:`~TrainingRun.build_net`: the skorch net;
@@ -18,6 +19,8 @@ rest of ``fit``, each step a small method:
 
 The run reads the estimator's parameters (its settings) and writes nothing
 on it; the estimator sets its fitted attributes from the :class:`RunResult`.
+A run can also continue a fitted net (``warm_start``) or train it for one
+epoch without validation (``partial_fit``).
 """
 
 import importlib.util
@@ -29,15 +32,15 @@ import numpy as np
 import torch
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.utils import check_random_state
-from skorch import NeuralNetClassifier
 from skorch.callbacks import EarlyStopping, GradientNormClipping, ProgressBar
 from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 
 from .batching import BucketIterator, n_batches, sequence_lengths
-from .callbacks import StopOnNonFiniteLoss, TrainingProgress
+from .callbacks import StopOnNonFiniteLoss, TrainingProgress, early_stopped
 from .checkpoint import TrainingCheckpoint, data_fingerprint, read_checkpoint
 from .modules import LSTMTextModule
+from .nets import ClassifierNet
 from .schedules import lr_scheduler
 
 __all__ = ["EVAL_BATCH_FACTOR", "OPTIMIZERS", "RunResult", "TrainingRun", "validation_split"]
@@ -101,7 +104,7 @@ def validation_split(y, fraction, seed, *, stratify=True):
 class RunResult(NamedTuple):
     """What a training run leaves: the net and how its training ended."""
 
-    net: NeuralNetClassifier
+    net: object
     """The trained skorch net."""
     history: list
     """Its per-epoch records, an unfinished epoch left out."""
@@ -109,6 +112,8 @@ class RunResult(NamedTuple):
     """Complete epochs in ``history``."""
     interrupted: bool
     """Whether Ctrl-C (``KeyboardInterrupt``) ended training early."""
+    valid: object = None
+    """The validation :class:`~skorch.dataset.Dataset`, or None."""
 
 
 class TrainingRun:
@@ -116,16 +121,27 @@ class TrainingRun:
 
     Parameters
     ----------
-    estimator : LSTMClassifier
+    estimator : LSTMClassifier or LSTMRegressor
         The estimator whose parameters the run follows (``lr``,
         ``batch_size``, ``max_epochs``, ``validation_fraction``, ...).
     module_params : dict
         Keyword arguments of :class:`~sklstm.modules.LSTMTextModule` fixed
-        by the data: ``num_embeddings``, ``num_classes``, ``embedding_dim``
-        and, with pretrained vectors, ``embeddings`` and
-        ``freeze_embeddings``. The estimator's own parameters add the rest.
+        by the data: ``num_embeddings``, ``num_classes`` (the number of
+        outputs), ``embedding_dim`` and, with pretrained vectors,
+        ``embeddings`` and ``freeze_embeddings``. The estimator's own
+        parameters add the rest.
     device : str
         The resolved torch device.
+    net_class : type, default=ClassifierNet
+        The skorch net (one of :mod:`sklstm.nets`).
+    criterion : type, default=torch.nn.CrossEntropyLoss
+        The loss, built with ``reduction='none'`` (the net weighs its rows).
+    net_params : dict or None, default=None
+        More arguments of the net, such as ``classes`` or ``criterion__delta``.
+    stratify : bool, default=True
+        Whether the validation split keeps the proportions of ``y``'s values.
+    targets : list or None, default=None
+        What the targets mean (the classes), recorded in the fingerprint.
 
     Examples
     --------
@@ -142,13 +158,17 @@ class TrainingRun:
     (2, False)
     """
 
-    net_class = NeuralNetClassifier
-    criterion = torch.nn.CrossEntropyLoss
-
-    def __init__(self, estimator, *, module_params, device):
+    def __init__(self, estimator, *, module_params, device, net_class=ClassifierNet,
+                 criterion=torch.nn.CrossEntropyLoss, net_params=None, stratify=True,
+                 targets=None):
         self.estimator = estimator
         self.module_params = module_params
         self.device = device
+        self.net_class = net_class
+        self.criterion = criterion
+        self.net_params = net_params
+        self.stratify = stratify
+        self.targets = targets
 
     # ----------------------------------------------------------------- steps
 
@@ -157,8 +177,12 @@ class TrainingRun:
         random_state = check_random_state(self.estimator.random_state)
         return int(random_state.randint(np.iinfo(np.int32).max))
 
-    def fingerprint(self, X, y):
-        """What identifies the run for its checkpoint: parameters, data and device."""
+    def fingerprint(self, X, y, sample_weight=None, net=None):
+        """What identifies the run for its checkpoint: parameters, data, device, start.
+
+        ``sample_weight`` counts when given; a run that continues a fitted
+        ``net`` also records its epochs and weights so far.
+        """
         params = self.estimator.get_params(deep=False)
         for name in _NOT_IN_FINGERPRINT:
             params.pop(name, None)
@@ -167,34 +191,39 @@ class TrainingRun:
         embeddings = self.module_params.get("embeddings")
         if embeddings is not None:
             params["embeddings"] = data_fingerprint(embeddings)
-        return dict(params, device=self.device, classes=self.estimator.classes_.tolist(),
-                    X_shape=list(X.shape), data_sha256=data_fingerprint(X.astype(np.int64), y))
+        targets = None if self.targets is None else list(self.targets)
+        data = [X.astype(np.int64), y] + ([] if sample_weight is None else [sample_weight])
+        fingerprint = dict(params, device=self.device, classes=targets, X_shape=list(X.shape),
+                           data_sha256=data_fingerprint(*data))
+        if net is not None:
+            state = net.module_.state_dict()
+            fingerprint["start"] = [len(net.history), data_fingerprint(
+                *(state[k].detach().cpu().numpy() for k in sorted(state)))]
+        return fingerprint
 
-    def split(self, X, y, seed):
+    def split(self, X, y, seed, sample_weight=None, *, validate=True):
         """Training part and the length-sorted validation :class:`~skorch.dataset.Dataset`.
 
-        Returns ``(X_train, y_train, valid)``; ``valid`` is None without a
-        ``validation_fraction``.
+        Returns ``(X_train, y_train, valid)``, ``X_train`` being the dict
+        ``{"X": ids, "sample_weight": weights}`` the nets read; ``valid`` is
+        None without a ``validation_fraction`` (or with ``validate=False``).
         """
+        weights = np.ones(len(y), dtype=np.float32) if sample_weight is None else \
+            np.asarray(sample_weight, dtype=np.float32)
         fraction = self.estimator.validation_fraction
-        if fraction is None:
-            return X, y, None
-        train, valid = validation_split(y, fraction, seed)
+        if fraction is None or not validate:
+            return {"X": X, "sample_weight": weights}, y, None
+        train, valid = validation_split(y, fraction, seed, stratify=self.stratify)
         valid = valid[np.argsort(sequence_lengths(X[valid]), kind="stable")]
-        return X[train], y[train], Dataset(X[valid], y[valid])
+        return ({"X": X[train], "sample_weight": weights[train]}, y[train],
+                Dataset({"X": X[valid], "sample_weight": weights[valid]}, y[valid]))
 
-    def criterion_weight(self, class_weights):
-        """The loss's per-class weights as a tensor, or None."""
-        if class_weights is None:
-            return None
-        return torch.as_tensor(np.asarray(class_weights), dtype=torch.float32)
-
-    def callbacks(self, *, n_train=None, checkpoint=None):
+    def callbacks(self, *, n_train=None, checkpoint=None, validate=True):
         """sklstm's callbacks in their order, then the estimator's ``callbacks``.
 
         ``n_train`` (training rows) sizes the learning-rate schedule, which
         is left out without it; ``checkpoint`` comes after early stopping,
-        whose state it saves.
+        whose state it saves. ``validate=False`` leaves out early stopping.
         """
         est = self.estimator
         callbacks = [("non_finite_loss", StopOnNonFiniteLoss()),
@@ -207,7 +236,7 @@ class TrainingRun:
                 callbacks.append(("lr_scheduler", scheduler))
         if est.clip_grad_norm is not None:
             callbacks.append(("clip_grad", GradientNormClipping(est.clip_grad_norm)))
-        if est.early_stopping:
+        if est.early_stopping and validate:
             callbacks.append(("early_stopping", EarlyStopping(
                 monitor="valid_loss", patience=est.patience, load_best=True)))
         if checkpoint is not None:
@@ -219,7 +248,7 @@ class TrainingRun:
                 detect_notebook=importlib.util.find_spec("ipywidgets") is not None)))
         return callbacks + list(est.callbacks or [])
 
-    def build_net(self, *, criterion_weight=None, train_split=None, rng=None, callbacks=None):
+    def build_net(self, *, train_split=None, rng=None, callbacks=None):
         """The skorch net, not yet initialized.
 
         Without ``callbacks`` it gets :meth:`callbacks` without a schedule
@@ -232,7 +261,7 @@ class TrainingRun:
             LSTMTextModule,
             **module,
             criterion=self.criterion,
-            criterion__weight=criterion_weight,
+            criterion__reduction="none",
             optimizer=OPTIMIZERS[est.optimizer],
             optimizer__weight_decay=est.weight_decay,
             lr=est.lr,
@@ -244,72 +273,111 @@ class TrainingRun:
             iterator_valid=BucketIterator,
             iterator_valid__batch_size=est.batch_size * EVAL_BATCH_FACTOR,
             train_split=train_split,
-            classes=np.arange(self.module_params["num_classes"]),
             callbacks=self.callbacks() if callbacks is None else callbacks,
             device=self.device,
             verbose=est.verbose,
+            **(self.net_params or {}),
         )
+
+    def refresh(self, net, *, train_split, callbacks):
+        """Give a fitted net the estimator's current settings, to train it further.
+
+        Weights, optimizer state (Adam's moments), history and the batch
+        generator carry on; the validation split, the callbacks (a schedule
+        over the new run, fresh early stopping, the checkpoint, the user's),
+        the learning rate, epochs, batch sizes and verbosity follow the
+        estimator's parameters now, as ``MLPClassifier`` does on a warm start.
+        """
+        est = self.estimator
+        net.train_split = train_split
+        net.callbacks = callbacks
+        net.max_epochs = est.max_epochs
+        net.batch_size = est.batch_size
+        net.iterator_valid__batch_size = est.batch_size * EVAL_BATCH_FACTOR
+        net.verbose = est.verbose
+        net.lr = est.lr
+        for group in net.optimizer_.param_groups:
+            group["lr"] = est.lr
+        net.initialize_callbacks()
 
     # ------------------------------------------------------------- the run
 
-    def fit(self, X, y, *, class_weights=None):
+    def fit(self, X, y, *, sample_weight=None, net=None, epochs=None, validate=True):
         """Train on ids ``X`` and encoded targets ``y``; resume from a checkpoint if one fits.
 
         Parameters
         ----------
         X : ndarray of shape (n_samples, n_steps)
             Validated token ids.
-        y : ndarray of shape (n_samples,)
-            Targets encoded as ``0 .. n_classes - 1``.
-        class_weights : array-like of shape (n_classes,) or None
-            Weights of the classes in the loss.
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Targets as the net reads them (class codes, or floats).
+        sample_weight : ndarray of shape (n_samples,) or None
+            Each row's weight in the loss (class weights already included).
+        net : skorch net or None, default=None
+            A fitted net to train further (``warm_start``, ``partial_fit``);
+            None builds a new one.
+        epochs : int or None, default=None
+            Epochs to run; None is ``max_epochs``.
+        validate : bool, default=True
+            Whether to hold out ``validation_fraction`` (and stop early).
 
         Returns
         -------
         result : RunResult
         """
+        epochs = self.estimator.max_epochs if epochs is None else epochs
+        start = 0 if net is None else len(net.history)
         checkpoint_dir = self.estimator.checkpoint_dir
         checkpoint = saver = None
         seed = None
         if checkpoint_dir is not None:
-            fingerprint = self.fingerprint(X, y)
+            fingerprint = self.fingerprint(X, y, sample_weight, net)
             checkpoint = read_checkpoint(checkpoint_dir, fingerprint)
             if checkpoint is not None:  # the same split, even with random_state=None
                 seed = checkpoint["meta"]["seed"]
-        seed = self.seed() if seed is None else seed
+        # A continued net draws new dropout masks, the same from run to run.
+        seed = (self.seed() + start) % np.iinfo(np.int32).max if seed is None else seed
         if checkpoint_dir is not None:
             saver = TrainingCheckpoint(checkpoint_dir, fingerprint=fingerprint, seed=seed)
-        X_train, y_train, valid = self.split(X, y, seed)
-        # One generator orders the training batches for the whole fit; the
-        # checkpoint saves and restores its state.
-        net = self.build_net(
-            criterion_weight=self.criterion_weight(class_weights),
-            train_split=None if valid is None else predefined_split(valid),
-            rng=np.random.default_rng(seed),
-            callbacks=self.callbacks(n_train=len(y_train), checkpoint=saver))
+        X_train, y_train, valid = self.split(X, y, seed, sample_weight, validate=validate)
+        train_split = None if valid is None else predefined_split(valid)
+        callbacks = self.callbacks(n_train=len(y_train) if validate else None,
+                                   checkpoint=saver, validate=validate)
+        if net is None:
+            # One generator orders the training batches for the whole fit; the
+            # checkpoint saves and restores its state.
+            net = self.build_net(train_split=train_split, rng=np.random.default_rng(seed),
+                                 callbacks=callbacks)
+        else:
+            self.refresh(net, train_split=train_split, callbacks=callbacks)
         devices = [torch.device(self.device)] if self.device.startswith("cuda") else []
         with torch.random.fork_rng(devices=devices):
             torch.manual_seed(seed)
-            net.initialize()
-            epochs = self.estimator.max_epochs
+            if not getattr(net, "initialized_", False):
+                net.initialize()
+            left = epochs
             if checkpoint is not None:
-                epochs = saver.resume(net, checkpoint)
-            net.partial_fit(X_train, y_train, epochs=epochs)
-        return self.report(net)
+                left = saver.resume(net, checkpoint, epochs=start + epochs)
+            net.partial_fit(X_train, y_train, epochs=left)
+        return self.report(net, target_epochs=start + epochs)._replace(valid=valid)
 
-    def report(self, net):
+    def report(self, net, target_epochs=None):
         """How training ended; warn when Ctrl-C cut it short.
 
-        An unfinished epoch is dropped from the history. After a Ctrl-C the
+        An unfinished epoch is dropped from the history. Training was
+        interrupted when it ended before ``target_epochs`` (``max_epochs``
+        by default) without early stopping ending it. After a Ctrl-C the
         net keeps the best validation weights so far with early stopping,
         else the last ones, and a UserWarning says which.
         """
+        target_epochs = net.max_epochs if target_epochs is None else target_epochs
         callbacks = dict(net.callbacks_)
         progress = callbacks["progress"]
         if progress.partial_epoch_:
             del net.history[-1]  # the unfinished epoch
         n_iter = len(net.history)
-        interrupted = bool(progress.interrupted_)
+        interrupted = bool(progress.partial_epoch_ or (
+            not early_stopped(net) and n_iter < target_epochs))
         if interrupted:
             stopper = callbacks.get("early_stopping")
             kept = (f"the weights of epoch {stopper.best_epoch_} (best validation loss)"

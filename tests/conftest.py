@@ -220,10 +220,10 @@ class TrainingFaults:
                 net.module_.embedding.weight.fill_(math.nan)
 
     @staticmethod
-    def fit_quietly(clf, X, y):
+    def fit_quietly(clf, X, y, **fit_params):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            return clf.fit(X, y)
+            return clf.fit(X, y, **fit_params)
 
     @staticmethod
     def assert_same_weights(a, b):

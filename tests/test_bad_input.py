@@ -14,7 +14,7 @@ import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import make_pipeline
 
-from sklstm import LSTMClassifier, TextTokenizer, cli
+from sklstm import LSTMClassifier, LSTMRegressor, TextTokenizer, cli
 from sklstm.datasets import load_imdb
 
 TEXTS = ["a wonderful moving film", "i loved every minute", "great fun", "truly wonderful",
@@ -140,7 +140,7 @@ BAD_LABELS = [
     pytest.param(["a", "b", None, "a"], r"missing label \(None\) at index 2", id="None"),
     pytest.param(["a", "a", "a", "a"], r"at least 2 classes .* one class: \['a'\]",
                  id="single-class"),
-    pytest.param([[0, 1]] * 4, "got an array of shape \\(4, 2\\)", id="2-D"),
+    pytest.param(np.array([[0, 2]] * 4), "binary indicator matrix", id="2-D-not-binary"),
     pytest.param(["a", 1, "b", 2], "mixed types", id="mixed"),
     pytest.param([0.5, 1.5, 2.5, 0.1], "continuous", id="continuous"),
     pytest.param(["a", pd.NA, "b", "a"], r"missing label \(<NA>\) at index 1", id="pd.NA"),
@@ -186,6 +186,67 @@ def test_use_before_fit(estimator, X):
         method = estimator.predict
     with pytest.raises(NotFittedError, match="not fitted yet"):
         method(X)
+
+
+# ------------------------------------------- weights, multi-label, streams, targets
+
+IDS = np.array([[2, 3], [4, 0], [5, 6], [7, 0]])
+
+
+@pytest.mark.parametrize("weights, match", [
+    pytest.param([1.0, 1.0, 1.0], r"3 weights for 4 samples", id="length"),
+    pytest.param([1.0, -2.0, 1.0, 1.0], r"finite and >= 0; sample_weight\[1\] is -2.0",
+                 id="negative"),
+    pytest.param([1.0, 1.0, np.nan, 1.0], r"sample_weight\[2\] is nan", id="NaN"),
+    pytest.param([0.0, 0.0, 0.0, 0.0], "every sample weight is zero", id="all-zero"),
+    pytest.param([[1.0, 1.0]] * 4, "must be 1-D", id="2-D"),
+    pytest.param(["a", "b", "c", "d"], "must hold numbers", id="strings"),
+])
+@pytest.mark.parametrize("estimator", [LSTMClassifier, LSTMRegressor])
+def test_bad_sample_weights(estimator, weights, match):
+    with pytest.raises(ValueError, match=match):
+        estimator(**FAST).fit(IDS, [0, 1, 0, 1], sample_weight=weights)
+
+
+def test_constant_label_column_warns():
+    Y = np.array([[1, 0, 1], [0, 0, 1], [1, 0, 1], [0, 0, 1]])
+    with pytest.warns(UserWarning, match=r"label 1 \(column 1\) is unset in every training "
+                                         r"row") as record:
+        LSTMClassifier(**FAST).fit(IDS, Y)
+    assert any("label 2 (column 2) is set in every" in str(w.message) for w in record)
+
+
+def test_multilabel_bad_targets():
+    with pytest.raises(ValueError, match="binary indicator matrix"):
+        LSTMClassifier(**FAST).fit(IDS, np.array([[0, 2], [1, 0], [0, 1], [1, 1]]))
+    with pytest.raises(ValueError, match="class_weight is for single-label targets"):
+        LSTMClassifier(**dict(FAST, class_weight="balanced")).fit(
+            IDS, np.array([[0, 1], [1, 0], [0, 1], [1, 1]]))
+
+
+def test_partial_fit_bad_classes():
+    clf = LSTMClassifier(**FAST)
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        clf.partial_fit(IDS, ["a", "b", "a", "b"])
+    clf.partial_fit(IDS, ["a", "b", "a", "b"], classes=["a", "b", "c"])
+    with pytest.raises(ValueError, match=r"labels that are not in classes: \['z'\]"):
+        clf.partial_fit(IDS, ["a", "z", "a", "b"])
+    with pytest.raises(ValueError, match="needs all the data at once"):
+        LSTMClassifier(**dict(FAST, class_weight="balanced")).partial_fit(
+            IDS, ["a", "b", "a", "b"], classes=["a", "b"])
+    with pytest.raises(ValueError, match="same kind"):
+        clf.partial_fit(IDS, np.array([[0, 1], [1, 0], [0, 1], [1, 1]]))
+
+
+@pytest.mark.parametrize("y, match", [
+    pytest.param(["good", "bad", "good", "bad"], r"numeric targets; y\[0\] is str",
+                 id="strings"),
+    pytest.param([1.0, None, 2.0, 3.0], r"missing target \(None\) at index 1", id="None"),
+    pytest.param([1.0, 2.0], "inconsistent numbers of samples", id="length"),
+])
+def test_regressor_rejects_bad_targets(y, match):
+    with pytest.raises(ValueError, match=match):
+        LSTMRegressor(**FAST).fit(IDS, y)
 
 
 # ------------------------------------------------------------------- loader

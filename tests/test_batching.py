@@ -106,3 +106,17 @@ def test_bucketing_wastes_under_five_percent_on_review_like_lengths():
     bucketed = padding_efficiency(lengths, it.batch_indices())
     assert naive < 0.8
     assert bucketed >= 0.95
+
+
+def test_dict_X_batches_the_weights_with_their_rows():
+    ids = padded([3, 1, 2, 5])
+    weights = np.array([0.5, 1.0, 2.0, 3.0], dtype=np.float32)
+    it = BucketIterator(Dataset({"X": ids, "sample_weight": weights}, np.arange(4)),
+                        batch_size=2, shuffle=True, random_state=0)
+    seen = {}
+    for xb, yb in it:
+        assert set(xb) == {"X", "sample_weight"}
+        assert xb["X"].shape[1] == (xb["X"] != 0).sum(axis=1).max()  # trimmed
+        for row, w in zip(yb.tolist(), xb["sample_weight"].tolist()):
+            seen[row] = w
+    assert seen == dict(enumerate(weights.tolist()))

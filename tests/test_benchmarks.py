@@ -90,3 +90,16 @@ def test_stack_refits_its_bases_and_reports_both_stacks(tmp_path, monkeypatch):
     saved = np.load(tmp_path / "f.npz")
     assert saved["test_X"].shape == saved["holdout_test_X"].shape == (100, 2)
     assert saved["bases"].tolist() == ["nblr", "tfidf_logreg"]
+
+
+def test_regression_sample_run_writes_every_figure(imdb_data_home, tmp_path):
+    out = tmp_path / "regression.json"
+    stdout = _run(imdb_data_home, "benchmarks/regression.py", "--sample", "300",
+                  "--max-epochs", "1", "--out", str(out))
+    models = json.loads(out.read_text())["models"]
+    assert set(models) == {"tfidf_ridge", "lstm_regressor"}
+    for row in models.values():
+        assert {"rmse", "mae", "spearman", "r2", "fit_s", "predict_s"} <= set(row)
+        assert row["rmse"] > 0
+    assert "alpha" in str(models["tfidf_ridge"]["chosen on the holdout"])
+    assert "RMSE" in stdout

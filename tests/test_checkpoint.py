@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from sklstm import LSTMClassifier
+from sklstm import LSTMClassifier, LSTMRegressor
 from sklstm.callbacks import CHECKPOINT_FILE
 
 SMALL = dict(embedding_dim=8, hidden_size=8, device="cpu", random_state=0)
@@ -84,3 +84,43 @@ def test_checkpoint_loads_without_pickled_objects(tmp_path, signal_data):
     assert isinstance(state["meta"], str)
 
 
+
+
+@pytest.mark.parametrize("estimator, targets", [
+    (LSTMClassifier, "weighted"), (LSTMRegressor, "ratings"), (LSTMClassifier, "multilabel"),
+])
+def test_resume_with_sample_weights_regression_and_multilabel(tmp_path, training_faults,
+                                                              signal_data, estimator, targets):
+    X, y = signal_data(n=120)
+    weights = np.linspace(0.2, 2.0, len(y))
+    if targets == "ratings":
+        y = y * 3.0 + np.arange(len(y)) % 3
+    elif targets == "multilabel":
+        y = np.column_stack([y, 1 - y, (X[:, 0] > 20).astype(int)])
+    params = dict(SMALL, max_epochs=4, patience=3)
+    full = estimator(**params).fit(X, y, sample_weight=weights)
+    folder = tmp_path / "ckpt"
+    first = training_faults.fit_quietly(
+        estimator(**dict(params, checkpoint_dir=folder, callbacks=[training_faults.CtrlC(3, 1)])),
+        X, y, sample_weight=weights)
+    assert first.interrupted_
+    resumed = estimator(**dict(params, checkpoint_dir=folder)).fit(X, y, sample_weight=weights)
+    training_faults.assert_same_weights(resumed, full)
+    # other weights are another run: refused, the checkpoint kept
+    with pytest.raises(ValueError, match="data_sha256"):
+        estimator(**dict(params, checkpoint_dir=folder)).fit(X, y, sample_weight=weights[::-1])
+
+
+def test_warm_start_continuation_resumes_too(tmp_path, training_faults, signal_data):
+    X, y = signal_data(n=100)
+    params = dict(NO_VALID, max_epochs=3, warm_start=True)
+    full = LSTMClassifier(**params).fit(X, y).fit(X, y)
+    base = LSTMClassifier(**params).fit(X, y)
+    base.set_params(checkpoint_dir=tmp_path, callbacks=[training_faults.CtrlC(5, 2)])
+    training_faults.fit_quietly(base, X, y)
+    assert base.interrupted_ and base.n_iter_ == 4
+    again = LSTMClassifier(**params).fit(X, y)
+    again.set_params(checkpoint_dir=tmp_path)
+    again.fit(X, y)
+    assert again.n_iter_ == 6 and not again.interrupted_
+    training_faults.assert_same_weights(again, full)

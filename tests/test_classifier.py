@@ -22,6 +22,14 @@ WIDTH_VARIES = ("id matrices are padded to each call's longest text, so their wi
                 "legitimately differs between fit and predict")
 
 
+CONTINUOUS = ("this check feeds continuous features whatever the input tags say; token ids "
+              "are whole numbers")
+SAMPLE_WEIGHT_IS_NOT_REPETITION = (
+    "training is stochastic over shuffled mini-batches: a row of weight 2 weighs twice in its "
+    "batch's mean loss, but is not the same as that row appearing twice in other batches "
+    "(weights are tested in test_sample_weight_*)")
+
+
 def _expected_failures(estimator):
     return {
         "check_n_features_in_after_fitting": WIDTH_VARIES,
@@ -31,6 +39,12 @@ def _expected_failures(estimator):
                                           "features whatever the input tags say; token ids "
                                           "are whole numbers (class_weight: "
                                           "test_class_weight_reaches_the_loss)",
+        "check_estimators_partial_fit_n_features": WIDTH_VARIES,
+        "check_classifiers_one_label_sample_weights": CONTINUOUS + " (one class left by the "
+        "weights: test_sample_weight_leaving_one_class_is_an_error)",
+        "check_decision_proba_consistency": CONTINUOUS + " (test_decision_function_is_the_"
+        "logits)",
+        "check_sample_weight_equivalence_on_dense_data": SAMPLE_WEIGHT_IS_NOT_REPETITION,
     }
 
 
@@ -132,12 +146,18 @@ def test_class_weight_reaches_the_loss(class_weight, signal_data):
     X, y = signal_data(n=100)
     y[:80] = 0
     clf = LSTMClassifier(**dict(FIXED, max_epochs=1, class_weight=class_weight)).fit(X, y)
-    weight = clf.net_.criterion_.weight.numpy()
-    if class_weight == "balanced":
-        counts = np.bincount(y)
-        np.testing.assert_allclose(weight, len(y) / (2 * counts), rtol=1e-6)
-    else:
-        np.testing.assert_allclose(weight, [1.0, 3.0])
+    # Class weights become row weights in the loss: the same as giving them as sample_weight.
+    per_class = len(y) / (2 * np.bincount(y)) if class_weight == "balanced" else [1.0, 3.0]
+    rows = np.asarray(per_class)[y]
+    same = LSTMClassifier(**dict(FIXED, max_epochs=1)).fit(X, y, sample_weight=rows)
+    np.testing.assert_array_equal(clf.predict_proba(X), same.predict_proba(X))
+    unweighted = LSTMClassifier(**dict(FIXED, max_epochs=1)).fit(X, y)
+    assert not np.array_equal(clf.predict_proba(X), unweighted.predict_proba(X))
+    # ... and multiply the sample weights.
+    both = LSTMClassifier(**dict(FIXED, max_epochs=1, class_weight=class_weight)).fit(
+        X, y, sample_weight=np.full(len(y), 2.0))
+    twice = LSTMClassifier(**dict(FIXED, max_epochs=1)).fit(X, y, sample_weight=2 * rows)
+    np.testing.assert_array_equal(both.predict_proba(X), twice.predict_proba(X))
 
 
 def test_device_resolution(signal_data):
@@ -354,16 +374,157 @@ def test_safe_state_round_trip_without_pickle(signal_data):
     restored = LSTMClassifier(**state["params"]).set_safe_state(state)
     np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
     assert restored.n_iter_ == 2 and list(restored.history_) == list(clf.history_)
-    assert torch.equal(restored.net_.criterion_.weight, clf.net_.criterion_.weight)
     broken = dict(state, files={"weights.safetensors": b"nonsense"})
     with pytest.raises(ValueError, match="weights in weights.safetensors cannot be read"):
         LSTMClassifier(**state["params"]).set_safe_state(broken)
 
 
 def test_fit_reads_as_validate_then_run():
-    """LSTMClassifier.fit hands validated ids to a TrainingRun and keeps what it returns."""
+    """fit validates, then hands the ids to a TrainingRun and keeps what it returns."""
     import inspect
 
-    source = inspect.getsource(LSTMClassifier.fit)
-    body = source.split('"""')[-1]
-    assert "TrainingRun(" in body and len(body.strip().splitlines()) <= 8
+    from sklstm.base import BaseLSTM
+
+    body = inspect.getsource(BaseLSTM._train).split('"""')[-1]
+    assert "TrainingRun(" in body and len(body.strip().splitlines()) <= 14
+
+
+# --------------------------------------------------------- decision_function
+
+
+def test_decision_function_is_the_logits(signal_data):
+    X, y = signal_data(n=80)
+    binary = LSTMClassifier(**dict(FIXED, max_epochs=2)).fit(X, y)
+    scores = binary.decision_function(X)
+    assert scores.shape == (80,)
+    proba = binary.predict_proba(X)
+    np.testing.assert_allclose(1 / (1 + np.exp(-scores)), proba[:, 1], rtol=1e-6)
+    assert ((scores > 0) == (binary.predict(X) == binary.classes_[1])).all()
+    X3, y3 = signal_data(n=90, n_classes=3)
+    multi = LSTMClassifier(**dict(FIXED, max_epochs=2)).fit(X3, y3)
+    logits = multi.decision_function(X3)
+    assert logits.shape == (90, 3)
+    np.testing.assert_array_equal(logits.argmax(axis=1), multi.predict_proba(X3).argmax(axis=1))
+
+
+# ----------------------------------------------------------------- multi-label
+
+
+def multilabel_data(signal_data, n=240):
+    """Three labels: the class token's label, its complement, and 'a long text'."""
+    X, y = signal_data(n=n)
+    lengths = (X != 0).sum(axis=1)
+    return X, np.column_stack([y, 1 - y, (lengths > 10).astype(int)])
+
+
+def test_multilabel_indicator_one_sigmoid_per_label(signal_data):
+    X, Y = multilabel_data(signal_data)
+    clf = LSTMClassifier(**dict(FIXED, max_epochs=20)).fit(X[:180], Y[:180])
+    assert clf.multilabel_ and clf.classes_.tolist() == [0, 1, 2]
+    proba = clf.predict_proba(X[180:])
+    assert proba.shape == (60, 3) and not np.allclose(proba.sum(axis=1), 1.0)
+    predicted = clf.predict(X[180:])
+    assert predicted.shape == (60, 3) and set(np.unique(predicted)) <= {0, 1}
+    np.testing.assert_array_equal(predicted, (proba >= 0.5).astype(int))
+    from sklearn.metrics import f1_score, hamming_loss
+
+    assert f1_score(Y[180:], predicted, average="samples") > 0.8
+    assert hamming_loss(Y[180:], predicted) < 0.15
+    assert clf.decision_function(X[:4]).shape == (4, 3)
+
+
+def test_multilabel_label_sets_and_float_and_tuned_thresholds(signal_data):
+    X, Y = multilabel_data(signal_data, n=200)
+    names = np.array(["pos", "neg", "long"])
+    sets = [set(names[row.astype(bool)]) for row in Y]
+    clf = LSTMClassifier(**dict(FIXED, max_epochs=3, threshold=0.3)).fit(X, sets)
+    assert clf.classes_.tolist() == ["long", "neg", "pos"]
+    np.testing.assert_array_equal(clf.thresholds_, [0.3, 0.3, 0.3])
+    np.testing.assert_array_equal(clf.predict(X), clf.predict_proba(X) >= 0.3)
+    tuned = LSTMClassifier(**dict(SMALL, lr=1e-2, max_epochs=3, threshold="tuned",
+                                  validation_fraction=0.25, early_stopping=False)).fit(X, Y)
+    assert tuned.thresholds_.shape == (3,) and ((tuned.thresholds_ > 0)
+                                                & (tuned.thresholds_ < 1)).all()
+    with pytest.raises(ValueError, match="threshold='tuned' needs a validation split"):
+        LSTMClassifier(**dict(FIXED, threshold="tuned")).fit(X, Y)
+
+
+def test_multilabel_cross_val_score_f1_samples(signal_data):
+    from sklearn.model_selection import cross_val_score
+
+    X, Y = multilabel_data(signal_data, n=150)
+    scores = cross_val_score(LSTMClassifier(**dict(FIXED, max_epochs=15)), X, Y, cv=3,
+                             scoring="f1_samples")
+    assert scores.shape == (3,) and scores.mean() > 0.7
+
+
+# -------------------------------------------------------------- sample weights
+
+
+def test_sample_weight_moves_the_fit_and_the_validation_loss(signal_data):
+    X, y = signal_data(n=120)
+    params = dict(SMALL, lr=1e-2, max_epochs=3, early_stopping=False)
+    plain = LSTMClassifier(**params).fit(X, y)
+    ones = LSTMClassifier(**params).fit(X, y, sample_weight=np.ones(len(y)))
+    np.testing.assert_array_equal(ones.predict_proba(X), plain.predict_proba(X))
+    assert ones.history_[:, "valid_loss"] == plain.history_[:, "valid_loss"]
+    weights = np.where(y == 0, 10.0, 0.1)
+    weighted = LSTMClassifier(**params).fit(X, y, sample_weight=weights)
+    assert weighted.predict_proba(X)[:, 0].mean() > plain.predict_proba(X)[:, 0].mean()
+    # the weights also weigh the validation loss (the same split: same seed, same rows)
+    assert weighted.history_[:, "valid_loss"] != plain.history_[:, "valid_loss"]
+
+
+def test_zero_weights_are_allowed(signal_data):
+    X, y = signal_data(n=60)
+    weights = np.ones(60)
+    weights[::2] = 0.0
+    clf = LSTMClassifier(**dict(FIXED, max_epochs=2)).fit(X, y, sample_weight=weights)
+    assert clf.n_iter_ == 2
+
+
+def test_sample_weight_leaving_one_class_is_an_error(signal_data):
+    X, y = signal_data(n=60)
+    with pytest.raises(ValueError, match="positive weight to one class only"):
+        LSTMClassifier(**FIXED).fit(X, y, sample_weight=(y == 1).astype(float))
+
+
+# ----------------------------------------------------- warm start, partial fit
+
+
+def test_warm_start_continues_from_the_fitted_weights_and_optimizer(signal_data):
+    X, y = signal_data(n=100)
+    params = dict(FIXED, max_epochs=2, warm_start=True)
+    clf = LSTMClassifier(**params).fit(X, y)
+    net, first_losses = clf.net_, clf.history_[:, "train_loss"]
+    steps = float(clf.net_.optimizer_.state_dict()["state"][0]["step"])  # a copy
+    clf.fit(X, y)
+    assert clf.net_ is net and clf.n_iter_ == 4 and len(clf.history_) == 4
+    assert clf.net_.optimizer_.state_dict()["state"][0]["step"] == 2 * steps
+    assert clf.history_[:, "train_loss"][2] < first_losses[0]
+    # the same sequence of calls gives the same model
+    again = LSTMClassifier(**params).fit(X, y).fit(X, y)
+    np.testing.assert_array_equal(again.predict_proba(X), clf.predict_proba(X))
+    # without warm_start a fit starts anew
+    cold = LSTMClassifier(**dict(params, warm_start=False)).fit(X, y).fit(X, y)
+    assert cold.n_iter_ == 2
+    with pytest.raises(ValueError, match="not in the classes of the first fit"):
+        clf.fit(X, np.where(y == 1, 7, y))
+
+
+def test_partial_fit_trains_one_epoch_a_call(signal_data):
+    X, y = signal_data(n=120)
+    clf = LSTMClassifier(**dict(SMALL, lr=1e-2, vocab_size=50))
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        clf.partial_fit(X[:40], y[:40])
+    for start in range(0, 120, 40):
+        clf.partial_fit(X[start:start + 40], y[start:start + 40], classes=[0, 1])
+    assert clf.n_iter_ == 3 and clf.vocab_size_ == 50
+    assert clf.module_.embedding.num_embeddings == 50
+    again = LSTMClassifier(**dict(SMALL, lr=1e-2, vocab_size=50))
+    for start in range(0, 120, 40):
+        again.partial_fit(X[start:start + 40], y[start:start + 40], classes=[0, 1])
+    np.testing.assert_array_equal(again.predict_proba(X), clf.predict_proba(X))
+    for _ in range(10):
+        clf.partial_fit(X, y)
+    assert clf.score(X, y) > 0.9

@@ -41,17 +41,20 @@ ALLOWED = {
     "vector_files": {"_utils", "word_vectors"},
     "plotting": {"_utils", "history"},
     # layer 3
-    "training": {"batching", "callbacks", "checkpoint", "modules", "schedules"},
+    "training": {"batching", "callbacks", "checkpoint", "modules", "nets", "schedules"},
     "word2vec": {"_utils", "tokenizer", "word_vectors"},
-    # layer 4: the estimators, and the compatibility module of word vectors
-    "classifier": {"_utils", "batching", "modules", "schedules", "training", "word_vectors"},
+    "nets": set(),
+    # layer 4: the estimators' shared base, the estimators, and the compatibility module
+    "base": {"_utils", "batching", "modules", "schedules", "training", "word_vectors"},
+    "classifier": {"_utils", "base", "nets", "schedules"},
+    "regressor": {"_utils", "base", "nets"},
     "embeddings": {"word_vectors", "vector_files", "word2vec"},
     # layer 5: saving, and the package's front doors
-    "persistence": {"_utils", "classifier", "tokenizer", "__init__"},
+    "persistence": {"_utils", "classifier", "regressor", "tokenizer", "__init__"},
     "cli": {"_utils", "__init__", "baselines", "comparison", "datasets", "history", "persistence",
             "plotting", "streaming"},
-    "__init__": {"classifier", "persistence", "tokenizer", "word_vectors", "vector_files",
-                 "word2vec"},
+    "__init__": {"classifier", "persistence", "regressor", "tokenizer", "word_vectors",
+                 "vector_files", "word2vec"},
     "__main__": {"cli"},
 }
 
@@ -61,6 +64,8 @@ NEVER = {
     "batching": {"tokenizer", "encoding", "word_vectors", "vector_files", "word2vec", "embeddings"},
     "training": {"tokenizer", "word_vectors", "vector_files", "word2vec", "embeddings", "cli"},
     "classifier": {"tokenizer", "vector_files", "word2vec", "embeddings", "cli", "persistence"},
+    "regressor": {"tokenizer", "vector_files", "word2vec", "embeddings", "cli", "persistence"},
+    "base": {"tokenizer", "vector_files", "word2vec", "embeddings", "cli", "persistence"},
     "tokenizer": {"classifier", "training", "modules", "persistence", "cli"},
 }
 

@@ -103,7 +103,6 @@ def test_standalone_estimators_round_trip(tmp_path):
     assert loaded.class_weight == {3: 1.0, 7: 2.0}
     np.testing.assert_array_equal(loaded.classes_, [3, 7])
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
-    torch.testing.assert_close(loaded.net_.criterion_.weight, clf.net_.criterion_.weight)
 
 
 def test_load_never_unpickles(saved, monkeypatch):
@@ -339,3 +338,22 @@ def test_pickles_of_0_1_with_n_vocab_load(pipe):
     clf = LSTMClassifier.__new__(LSTMClassifier)
     clf.__setstate__(state)
     assert clf.vocab_size_ == pipe[-1].vocab_size_ and "n_vocab_" not in vars(clf)
+
+
+def test_multilabel_and_weighted_models_survive_save_load_and_pickle(tmp_path):
+    X = TextTokenizer(min_frequency=1).fit_transform(TEXTS)
+    sets = [{"good", "film"} if label == "pos" else {"bad"} for label in LABELS]
+    clf = LSTMClassifier(**dict(SMALL, threshold=0.4, early_stopping=False,
+                                validation_fraction=None)).fit(
+        X, sets, sample_weight=np.linspace(0.5, 2.0, len(LABELS)))
+    loaded = sklstm.load(sklstm.save(clf, tmp_path / "multi.sklstm"))
+    assert loaded.multilabel_ and loaded.classes_.tolist() == ["bad", "film", "good"]
+    np.testing.assert_array_equal(loaded.thresholds_, clf.thresholds_)
+    np.testing.assert_array_equal(loaded.predict(X), clf.predict(X))
+    np.testing.assert_array_equal(loaded.decision_function(X), clf.decision_function(X))
+    unpickled = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(unpickled.predict_proba(X), clf.predict_proba(X))
+    # a loaded model trains on: warm_start and partial_fit continue from the saved weights
+    loaded.set_params(warm_start=True, max_epochs=1)
+    loaded.partial_fit(X, sets)
+    assert loaded.n_iter_ == clf.n_iter_ + 1

@@ -66,11 +66,23 @@ def test_file_and_uneven_batches(pipe):
     (["ok"], {"batch_size": 0}, "batch_size must be an integer >= 1, got 0"),
     (["ok"], {"batch_size": 2.5}, "batch_size"),
     (["ok"], {"method": "fit"}, "method must be one of"),
-    (["ok"], {"method": "decision_function"}, "has no method 'decision_function'"),
 ])
 def test_bad_arguments(pipe, texts, kwargs, match):
     with pytest.raises(ValueError, match=match):
         predict_stream(pipe, texts, **kwargs)
+
+
+def test_method_the_estimator_lacks(pipe):
+    with pytest.raises(ValueError, match="TextTokenizer has no method 'predict_proba'"):
+        predict_stream(pipe[0], ["ok"], method="predict_proba")
+
+
+def test_decision_function_streams(pipe):
+    texts = list(short_texts(9))
+    scores = np.concatenate(list(predict_stream(pipe, texts, batch_size=4,
+                                                method="decision_function")))
+    assert scores.shape == (9,)
+    np.testing.assert_allclose(scores, pipe.decision_function(texts), atol=1e-6)
 
 
 def test_bad_text_in_the_stream_names_its_index(pipe):

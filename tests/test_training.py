@@ -41,10 +41,15 @@ def test_validation_split_falls_back_when_a_class_is_too_small_and_refuses_empty
 
 
 def test_split_sorts_the_validation_rows_by_length():
-    X_train, y_train, valid = run_for(validation_fraction=0.5).split(X, Y, seed=0)
-    lengths = (valid.X != 0).sum(axis=1)
-    assert (np.diff(lengths) >= 0).all() and len(X_train) + len(valid) == len(X)
-    assert run_for(validation_fraction=None).split(X, Y, seed=0)[2] is None
+    weights = np.arange(len(Y), dtype=np.float32)
+    X_train, y_train, valid = run_for(validation_fraction=0.5).split(X, Y, 0, weights)
+    lengths = (valid.X["X"] != 0).sum(axis=1)
+    assert (np.diff(lengths) >= 0).all() and len(X_train["X"]) + len(valid) == len(X)
+    # the weights travel with their rows
+    assert sorted(X_train["sample_weight"].tolist() + valid.X["sample_weight"].tolist()) == \
+        weights.tolist()
+    whole, _, none = run_for(validation_fraction=None).split(X, Y, seed=0)
+    assert none is None and (whole["sample_weight"] == 1).all()  # no weights: all alike
 
 
 def test_callbacks_come_in_order_and_follow_the_settings():
@@ -60,12 +65,11 @@ def test_callbacks_come_in_order_and_follow_the_settings():
 
 
 def test_build_net_carries_the_estimators_settings():
-    net = run_for(lr=0.05, batch_size=7, optimizer="sgd", pooling="mean").build_net(
-        criterion_weight=torch.tensor([1.0, 3.0]))
+    net = run_for(lr=0.05, batch_size=7, optimizer="sgd", pooling="mean").build_net()
     assert (net.lr, net.batch_size, net.optimizer) == (0.05, 7, torch.optim.SGD)
     assert net.iterator_valid__batch_size == 7 * EVAL_BATCH_FACTOR
     assert net.module__pooling == "mean" and net.module__num_embeddings == 9
-    assert net.criterion__weight.tolist() == [1.0, 3.0]
+    assert net.criterion__reduction == "none"  # the net weighs its rows
 
 
 def test_fit_is_repeatable_and_leaves_the_global_rng_alone():

@@ -14,10 +14,12 @@ from numbers import Integral
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, column_or_1d, validate_data
+from sklearn.utils.validation import (check_array, check_consistent_length, column_or_1d,
+                                      validate_data)
 
-__all__ = ["check_iterable", "check_labels", "check_positive_int", "check_token_ids",
-           "first_missing", "index_distinct_strings", "is_missing", "short_repr"]
+__all__ = ["check_iterable", "check_labels", "check_positive_int", "check_sample_weight",
+           "check_token_ids", "first_missing", "index_distinct_strings", "is_missing",
+           "short_repr"]
 
 
 def short_repr(value, limit=40):
@@ -157,9 +159,10 @@ def check_labels(y, *, name="LSTMClassifier"):
 def check_token_ids(X, *, estimator, y=None, reset):
     """Validate a matrix of token ids; return it as a C-contiguous integer array.
 
-    With ``reset=True`` (in ``fit``) ``y`` is validated with it through
-    scikit-learn's ``validate_data``, which also records ``n_features_in_``
-    on ``estimator``, and ``(X, y)`` is returned.
+    With ``reset=True`` (in ``fit``) ``X`` goes through scikit-learn's
+    ``validate_data``, which records ``n_features_in_`` on ``estimator``,
+    ``y`` (already checked) must have as many rows, and ``(X, y)`` is
+    returned.
 
     Raises
     ------
@@ -180,7 +183,8 @@ def check_token_ids(X, *, estimator, y=None, reset):
             f"TextTokenizer before it: make_pipeline(TextTokenizer(), {name}())"
         )
     if reset:
-        X, y = validate_data(estimator, X, y, dtype=None, reset=True)
+        X = validate_data(estimator, X, dtype=None, reset=True)
+        check_consistent_length(X, y)
     else:
         X = check_array(X, dtype=None, input_name="X", estimator=estimator)
     if X.dtype.kind == "O":
@@ -221,3 +225,46 @@ def check_token_ids(X, *, estimator, y=None, reset):
                          f"X[{i}, {j}] is {X[i, j]}")
     X = np.ascontiguousarray(X)
     return (X, y) if reset else X
+
+
+def check_sample_weight(sample_weight, n_samples):
+    """Validate per-row weights; return them as a float64 array, or None for None.
+
+    Zero weights are allowed (the row then counts for nothing).
+
+    Raises
+    ------
+    ValueError
+        If the weights are not a 1-D sequence of ``n_samples`` numbers, or a
+        weight is NaN, infinite or negative (the first such index is named).
+
+    Examples
+    --------
+    >>> from sklstm._utils.validation import check_sample_weight
+    >>> check_sample_weight([1, 0, 2.5], 3).tolist()
+    [1.0, 0.0, 2.5]
+    >>> check_sample_weight([1, -1, 2], 3)
+    Traceback (most recent call last):
+    ...
+    ValueError: sample_weight must be finite and >= 0; sample_weight[1] is -1.0
+    """
+    if sample_weight is None:
+        return None
+    try:
+        weights = np.asarray(sample_weight, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"sample_weight must hold numbers: {exc}") from None
+    if weights.ndim != 1:
+        raise ValueError(f"sample_weight must be 1-D, got shape {weights.shape}")
+    if len(weights) != n_samples:
+        raise ValueError(f"sample_weight has {len(weights)} weights for {n_samples} samples; "
+                         "give one weight per row of X")
+    bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0))
+    if len(bad):
+        i = int(bad[0])
+        raise ValueError(f"sample_weight must be finite and >= 0; sample_weight[{i}] is "
+                         f"{float(weights[i])!r}")
+    if n_samples and not weights.any():
+        raise ValueError("every sample weight is zero: nothing to learn from; give some "
+                         "rows a positive weight")
+    return weights
