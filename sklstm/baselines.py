@@ -117,7 +117,9 @@ def make_tfidf_logreg(*, ngram_range=(1, 2), min_df=2, max_features=None,
     sklearn.pipeline.Pipeline
         Steps ``'tfidf'`` (:class:`~sklearn.feature_extraction.text.TfidfVectorizer`,
         sublinear term frequencies, :func:`strip_html` preprocessing) and
-        ``'clf'`` (:class:`~sklearn.linear_model.LogisticRegression`, liblinear).
+        ``'clf'`` (:class:`~sklearn.linear_model.LogisticRegression`, lbfgs:
+        multinomial for more than two classes; sklstm 0.1 used liblinear,
+        which scikit-learn >= 1.8 restricts to two classes).
 
     Examples
     --------
@@ -130,7 +132,7 @@ def make_tfidf_logreg(*, ngram_range=(1, 2), min_df=2, max_features=None,
     return Pipeline([
         ("tfidf", _vectorizer("tfidf", ngram_range=ngram_range, min_df=min_df,
                               max_features=max_features, token_pattern=token_pattern)),
-        ("clf", LogisticRegression(C=C, solver="liblinear", max_iter=max_iter,
+        ("clf", LogisticRegression(C=C, solver="lbfgs", max_iter=max_iter,
                                    class_weight=class_weight)),
     ])
 

@@ -1,5 +1,8 @@
 """Dataset loaders: the Large Movie Review Dataset (IMDb) of Maas et al. (2011).
 
+Your own data (CSV, TSV, JSON Lines, Parquet, class folders) is read by
+:func:`sklstm.tables.load_table`, also importable from here.
+
 :func:`load_imdb` reads Stanford's ``aclImdb_v1.tar.gz`` (or its extracted
 ``aclImdb/`` folder) from a data home and returns a scikit-learn
 :class:`~sklearn.utils.Bunch`. The archive is read as it is, in a single
@@ -8,12 +11,17 @@ cache so that later loads take well under a second.
 
 Locations
 ---------
-Data home (where the archive or the extracted folder is looked for, and where
-a download is written), see :func:`get_data_home`:
+Data homes searched for the archive or the extracted folder, in order (see
+:func:`data_home_candidates`; the first that holds the data is used):
 
-1. the ``data_home`` argument, else
-2. the ``SKLSTM_DATA`` environment variable, else
-3. ``~/sklstm_data``.
+1. the ``data_home`` argument, if given (then only it), else
+2. the ``SKLSTM_DATA`` environment variable, if set,
+3. ``../shared/datasets`` (beside the current folder, as in this project's
+   checkouts),
+4. ``~/sklstm_data``.
+
+A download is written to :func:`get_data_home` (the argument, else
+``SKLSTM_DATA``, else ``~/sklstm_data``).
 
 Cache (``<subset>.npz`` files, one per subset; the first writable directory of
 this list is written, the first valid cache found in it is read):
@@ -53,8 +61,10 @@ from sklearn.utils import Bunch
 
 from ._utils.files import atomic_file, temp_path
 from ._utils.hashing import array_fingerprint
+from .tables import load_table  # noqa: F401  (re-exported: sklstm.datasets.load_table)
 
-__all__ = ["get_data_home", "load_imdb", "IMDB_URL", "IMDB_SHA256"]
+__all__ = ["data_home_candidates", "find_imdb", "get_data_home", "load_imdb", "load_table",
+           "IMDB_URL", "IMDB_SHA256"]
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +125,8 @@ def get_data_home(data_home=None):
     data_home : str or path-like, default=None
         The folder to use. If None, the ``SKLSTM_DATA`` environment variable
         if it is set, else ``~/sklstm_data``. ``~`` is expanded. The folder is
-        not created (a download creates it).
+        not created (a download creates it). Reading searches more places:
+        see :func:`data_home_candidates`.
 
     Returns
     -------
@@ -131,6 +142,69 @@ def get_data_home(data_home=None):
     if data_home is None:
         data_home = os.environ.get(DATA_ENV) or Path.home() / "sklstm_data"
     return Path(data_home).expanduser().absolute()
+
+
+def data_home_candidates(data_home=None):
+    """The folders searched for a dataset, in order.
+
+    Parameters
+    ----------
+    data_home : str, path-like or None, default=None
+        If given, the only folder searched.
+
+    Returns
+    -------
+    folders : list of pathlib.Path
+        ``data_home``; else ``$SKLSTM_DATA`` (if set), ``../shared/datasets``
+        (relative to the current folder) and ``~/sklstm_data``, without
+        repeats.
+
+    Examples
+    --------
+    >>> from sklstm.datasets import data_home_candidates
+    >>> [str(p) for p in data_home_candidates("/tmp/my_data")]
+    ['/tmp/my_data']
+    """
+    if data_home is not None:
+        return [get_data_home(data_home)]
+    folders = []
+    if os.environ.get(DATA_ENV):
+        folders.append(get_data_home(os.environ[DATA_ENV]))
+    folders += [Path.cwd().parent / "shared" / "datasets",
+                (Path.home() / "sklstm_data").absolute()]
+    return list(dict.fromkeys(folders))
+
+
+def find_imdb(data_home=None, subset="train"):
+    """Where the IMDb data is: the first data home holding it, and its archive or folder.
+
+    Parameters
+    ----------
+    data_home : str, path-like or None, default=None
+        Search only this folder; None searches :func:`data_home_candidates`.
+    subset : {'train', 'test', 'unsup'}, default='train'
+        An extracted ``aclImdb/`` folder counts only if it holds this subset.
+
+    Returns
+    -------
+    found : tuple of (pathlib.Path, pathlib.Path) or None
+        ``(data_home, source)``, source being ``aclImdb/`` or
+        ``aclImdb_v1.tar.gz`` in it; None where no data home holds the data.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from sklstm.datasets import find_imdb
+    >>> find_imdb(tempfile.mkdtemp()) is None
+    True
+    """
+    if subset not in _SUBSET_DIRS:
+        raise ValueError(f"subset must be one of {sorted(_SUBSET_DIRS)}, got {subset!r}.")
+    for home in data_home_candidates(data_home):
+        source = _find_source(home, subset)
+        if source is not None:
+            return home, source
+    return None
 
 
 def load_imdb(subset="train", *, data_home=None, download=True, return_X_y=False):
@@ -150,8 +224,9 @@ def load_imdb(subset="train", *, data_home=None, download=True, return_X_y=False
         'train' and 'test': 25,000 labelled reviews each; 'unsup': the 50,000
         unlabelled training reviews.
     data_home : str or path-like, default=None
-        Folder with the data, see :func:`get_data_home` (default: the
-        ``SKLSTM_DATA`` environment variable, else ``~/sklstm_data``).
+        Folder with the data. None searches ``$SKLSTM_DATA``,
+        ``../shared/datasets`` and ``~/sklstm_data`` in this order (see
+        :func:`data_home_candidates`) and downloads to :func:`get_data_home`.
     download : bool, default=True
         Whether to download the archive if the data is not in the data home.
     return_X_y : bool, default=False
@@ -204,13 +279,17 @@ def load_imdb(subset="train", *, data_home=None, download=True, return_X_y=False
         raise ValueError(
             f"subset must be one of {sorted(_SUBSET_DIRS)}, got {subset!r}."
         )
-    data_home = get_data_home(data_home)
-    source = _find_source(data_home, subset)
-    if source is None:
+    found = find_imdb(data_home, subset)
+    if found is not None:
+        data_home, source = found
+    else:
+        searched = data_home_candidates(data_home)
+        data_home = get_data_home(data_home)
         if not download:
+            places = ", ".join(f"{home / IMDB_ARCHIVE} and {home / IMDB_FOLDER}/"
+                               for home in searched)
             raise FileNotFoundError(
-                f"The IMDb data was not found: searched {data_home / IMDB_ARCHIVE} "
-                f"and {data_home / IMDB_FOLDER}/. Place Stanford's "
+                f"The IMDb data was not found: searched {places}. Place Stanford's "
                 f"{IMDB_ARCHIVE} (or its extracted {IMDB_FOLDER}/ folder) in "
                 f"{data_home}, set the {DATA_ENV} environment variable to the "
                 "folder that holds it, or call load_imdb with download=True."

@@ -10,7 +10,10 @@ data:
 - ``config.json``: for each object its class name (from an allow-list),
   its parameters and its fitted attributes, as JSON;
 - ``<object>/tokenizer.json``: a Hugging Face tokenizer, as its own JSON;
-- ``<object>/weights.safetensors``: the network weights, in safetensors.
+- ``<object>/weights.safetensors``: the network weights, in safetensors;
+- ``metadata.json`` (optional): what the caller of :func:`save` wanted kept
+  with the model (the command line keeps the data's columns there), read
+  back by :func:`load_metadata`.
 
 Nothing is unpickled, so loading a file from an untrusted source cannot run
 code. A file that is not such a zip, is truncated, was altered (checksum
@@ -36,12 +39,13 @@ from skorch.history import History
 from ._utils.files import atomic_file, json_default
 from ._utils.state import FITTED_ATTRIBUTE
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "ModelFileError", "load", "save"]
+__all__ = ["FORMAT", "FORMAT_VERSION", "ModelFileError", "load", "load_metadata", "save"]
 
 FORMAT = "sklstm-model"
 FORMAT_VERSION = 1
 _MANIFEST = "manifest.json"
 _CONFIG = "config.json"
+_METADATA = "metadata.json"
 # Largest member read from a file (a guard against zip bombs).
 _MAX_MEMBER_BYTES = 8 * 2**30
 
@@ -173,7 +177,7 @@ def _params_pipeline(pipeline):
             for name, value in params.items()}
 
 
-def save(estimator, path):
+def save(estimator, path, *, metadata=None):
     """Save a fitted tokenizer, classifier or pipeline of them to one file.
 
     The file is a zip of JSON and safetensors members that :func:`load`
@@ -190,6 +194,9 @@ def save(estimator, path):
     path : str or path-like
         The file to write (replaced if it exists). ``.sklstm`` is a good
         ending.
+    metadata : dict or None, default=None
+        JSON-serialisable values kept beside the model (where it was
+        trained, on which columns, ...); :func:`load_metadata` reads them.
 
     Returns
     -------
@@ -230,6 +237,10 @@ def save(estimator, path):
     root = _describe(estimator, "", members, _kinds())
     config = json.dumps({"root": root}, indent=1, default=json_default).encode("utf-8")
     members = {_CONFIG: config, **members}
+    if metadata is not None:
+        if not isinstance(metadata, dict):
+            raise TypeError(f"metadata must be a dict; got {type(metadata).__name__}")
+        members[_METADATA] = json.dumps(metadata, indent=1, default=json_default).encode()
     manifest = {
         "format": FORMAT, "format_version": FORMAT_VERSION, "sklstm_version": __version__,
         "kinds": _kind_list(root),
@@ -313,6 +324,83 @@ def _build(spec, read, kinds, where="root", prefix=""):
         raise ModelFileError(f"{where} ({kind}): {exc}") from None
 
 
+def _open(path):
+    """The zip archive of a model file and its checked member reader."""
+    from . import __version__
+
+    with open(path, "rb") as f:
+        data = f.read()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ModelFileError(f"{path} is not an sklstm model file: not a zip archive, "
+                             "or truncated") from None
+    try:
+        manifest = json.loads(archive.read(_MANIFEST))
+    except KeyError:
+        raise ModelFileError(f"{path} is not an sklstm model file: it has no "
+                             f"{_MANIFEST}") from None
+    except Exception as exc:
+        raise ModelFileError(f"{path}: the manifest cannot be read ({exc}); the file is "
+                             "truncated or damaged") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        raise ModelFileError(f"{path} is not an sklstm model file (format {found!r}, "
+                             f"expected {FORMAT!r})")
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or version < 1:
+        raise ModelFileError(f"{path}: invalid format_version {version!r}")
+    if version > FORMAT_VERSION:
+        raise ModelFileError(
+            f"{path} was written by a newer sklstm ({manifest.get('sklstm_version')}, "
+            f"format_version {version}); this sklstm {__version__} reads format_version "
+            f"up to {FORMAT_VERSION}: upgrade sklstm")
+    return archive, _reader(archive, manifest, path)
+
+
+def load_metadata(path):
+    """The metadata kept in a model file by ``save(..., metadata=...)``.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file written by :func:`save`.
+
+    Returns
+    -------
+    metadata : dict
+        As saved; empty where none was.
+
+    Raises
+    ------
+    ModelFileError
+        As :func:`load` (the file is checked the same way).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import sklstm
+    >>> from sklstm.persistence import load_metadata
+    >>> tok = sklstm.TextTokenizer(min_frequency=1).fit(["a good film"])
+    >>> path = sklstm.save(tok, Path(tempfile.mkdtemp()) / "tok.sklstm",
+    ...                    metadata={"text_columns": ["title", "body"]})
+    >>> load_metadata(path)
+    {'text_columns': ['title', 'body']}
+    """
+    path = Path(path)
+    archive, read = _open(path)
+    with archive:
+        if _METADATA not in archive.namelist():
+            return {}
+        try:
+            return json.loads(read(_METADATA))
+        except ValueError as exc:
+            if isinstance(exc, ModelFileError):
+                raise
+            raise ModelFileError(f"{path}: {_METADATA} is not valid JSON ({exc})") from None
+
+
 def load(path):
     """Load a model written by :func:`save`, without unpickling anything.
 
@@ -351,38 +439,9 @@ def load(path):
     ...
     sklstm.persistence.ModelFileError: ...tok.sklstm is not an sklstm model file: not a zip archive, or truncated
     """
-    from . import __version__
-
     path = Path(path)
-    with open(path, "rb") as f:
-        data = f.read()
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise ModelFileError(f"{path} is not an sklstm model file: not a zip archive, "
-                             "or truncated") from None
+    archive, read = _open(path)
     with archive:
-        try:
-            manifest = json.loads(archive.read(_MANIFEST))
-        except KeyError:
-            raise ModelFileError(f"{path} is not an sklstm model file: it has no "
-                                 f"{_MANIFEST}") from None
-        except Exception as exc:
-            raise ModelFileError(f"{path}: the manifest cannot be read ({exc}); the file is "
-                                 "truncated or damaged") from None
-        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-            found = manifest.get("format") if isinstance(manifest, dict) else None
-            raise ModelFileError(f"{path} is not an sklstm model file (format {found!r}, "
-                                 f"expected {FORMAT!r})")
-        version = manifest.get("format_version")
-        if not isinstance(version, int) or version < 1:
-            raise ModelFileError(f"{path}: invalid format_version {version!r}")
-        if version > FORMAT_VERSION:
-            raise ModelFileError(
-                f"{path} was written by a newer sklstm ({manifest.get('sklstm_version')}, "
-                f"format_version {version}); this sklstm {__version__} reads format_version "
-                f"up to {FORMAT_VERSION}: upgrade sklstm")
-        read = _reader(archive, manifest, path)
         try:
             config = json.loads(read(_CONFIG))
         except ModelFileError:

@@ -1,4 +1,4 @@
-"""Figures for comparing models: scores, LSTM training curves, confusion matrices.
+"""Figures for comparing models: scores, LSTM training curves, confusion matrices, data.
 
 The figures are plain :class:`matplotlib.figure.Figure` objects drawn
 without pyplot, so nothing depends on (or changes) the interactive backend
@@ -16,7 +16,7 @@ from ._utils.files import atomic_file
 from ._utils.optional import import_optional
 from .history import training_history
 
-__all__ = ["plot_confusion_matrices", "plot_scores", "plot_training_curves"]
+__all__ = ["plot_confusion_matrices", "plot_data_summary", "plot_scores", "plot_training_curves"]
 
 _PANEL_INCHES = 4.0
 
@@ -214,4 +214,56 @@ def plot_confusion_matrices(y_true, predictions, *, labels=None, path=None):
         ax.set_xlabel("predicted label")
         ax.set_ylabel("true label")
         ax.set_title(str(name))
+    return _save(figure, path)
+
+
+def plot_data_summary(texts, labels, *, path=None):
+    """The data at a glance: texts per class, and the distribution of text lengths.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        The texts.
+    labels : array-like of shape (n_texts,)
+        Their labels.
+    path : str, path-like or None, default=None
+        Where to save the figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A bar panel (texts per class, largest first) and a histogram of
+        lengths in words (whitespace-separated), with the median marked.
+
+    Raises
+    ------
+    ValueError
+        If there are no texts, or ``texts`` and ``labels`` differ in length.
+
+    Examples
+    --------
+    >>> figure = plot_data_summary(["a fine film", "dull", "great fun"], ["pos", "neg", "pos"])
+    >>> [ax.get_title() for ax in figure.axes]
+    ['texts per class', 'length in words (median 2)']
+    """
+    labels = np.asarray(labels)
+    if len(texts) == 0:
+        raise ValueError("there are no texts to summarise")
+    if len(texts) != len(labels):
+        raise ValueError(f"texts has {len(texts)} entries but labels has {len(labels)}")
+    classes, counts = np.unique(labels, return_counts=True)
+    order = np.argsort(-counts, kind="stable")
+    lengths = np.array([len(str(text).split()) for text in texts])
+    figure, (bars, hist) = _figure(2)
+    bars.barh(np.arange(len(order)), counts[order], color="tab:blue")
+    bars.set_yticks(np.arange(len(order)), [str(c) for c in classes[order]])
+    bars.invert_yaxis()
+    bars.set_xlabel("texts")
+    bars.set_title("texts per class")
+    median = float(np.median(lengths))
+    hist.hist(lengths, bins=min(50, max(5, len(np.unique(lengths)))), color="tab:gray")
+    hist.axvline(median, color="tab:red", linestyle="--")
+    hist.set_xlabel("words")
+    hist.set_ylabel("texts")
+    hist.set_title(f"length in words (median {median:g})")
     return _save(figure, path)

@@ -1,4 +1,4 @@
-"""Shared fixtures and helpers: the real IMDB archive, read from ../shared/datasets;
+"""Shared fixtures and helpers: the real IMDB archive (found as the loader finds it);
 fake IMDB trees; small LSTM data.
 
 In CI a missing archive is a failure, not a skip: the fixture raises.
@@ -16,19 +16,33 @@ import pytest
 import torch
 from skorch.callbacks import Callback
 
-SHARED_DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
-IMDB_ARCHIVE = SHARED_DATASETS / "aclImdb_v1.tar.gz"
+def _find_imdb():
+    """The data home holding the IMDB archive, found as the loader finds it:
+    ``$SKLSTM_DATA``, then ``../shared/datasets``, then ``~/sklstm_data``."""
+    from sklstm.datasets import IMDB_ARCHIVE, data_home_candidates
+
+    searched = data_home_candidates()
+    for home in searched:
+        if (home / IMDB_ARCHIVE).is_file():
+            return home, home / IMDB_ARCHIVE
+    pytest.fail(f"the IMDB archive {IMDB_ARCHIVE} is missing: searched "
+                f"{', '.join(map(str, searched))} (set SKLSTM_DATA to the folder holding it; "
+                "see ../shared/datasets/README.md)")
+
+
+@pytest.fixture(scope="session")
+def imdb_archive():
+    """Path of the real IMDB archive (a failure, not a skip, where it is missing)."""
+    return _find_imdb()[1]
 
 
 @pytest.fixture(scope="session")
 def imdb_data_home(tmp_path_factory):
     """Folder holding the IMDB archive; the loader's cache goes to a temporary folder."""
-    if not IMDB_ARCHIVE.is_file():
-        pytest.fail(f"the IMDB archive is missing: expected {IMDB_ARCHIVE} "
-                    "(see ../shared/datasets/README.md)")
+    home, _ = _find_imdb()
     mp = pytest.MonkeyPatch()
     mp.setenv("SKLSTM_CACHE", str(tmp_path_factory.mktemp("sklstm-cache")))
-    yield SHARED_DATASETS
+    yield home
     mp.undo()
 
 
@@ -179,6 +193,41 @@ class FakeImdb:
                 ]
         reviews["train/unsup"] = [(0, 0, "unlabelled text")]
         return reviews
+
+
+def write_reviews_table(path, n_per_class=30, seed=0, classes=("pos", "neg", "meh")):
+    """A small labelled data file in the format ``path``'s name says (CSV by default).
+
+    Columns ``id`` (with leading zeros), ``title``, ``text`` and ``label``;
+    each class has its own sentiment words, so the models can learn it.
+    """
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    words = {"pos": FakeImdb.POSITIVE, "neg": FakeImdb.NEGATIVE,
+             "meh": ["average", "okay", "fine", "middling", "passable"]}
+    rows = []
+    for i in range(n_per_class):
+        for label in classes:
+            tokens = list(rng.choice(FakeImdb.FILLER, 6)) + list(rng.choice(words[label], 3))
+            rng.shuffle(tokens)
+            rows.append({"id": f"{len(rows):04d}", "title": str(rng.choice(words[label])),
+                         "text": " ".join(tokens), "label": label})
+    frame = pd.DataFrame(rows)
+    name = str(path)
+    if name.endswith(".parquet"):
+        frame.to_parquet(path)
+    elif name.endswith(".jsonl"):
+        frame.to_json(path, orient="records", lines=True)
+    else:
+        frame.to_csv(path, sep="\t" if name.endswith(".tsv") else ",", index=False)
+    return path
+
+
+@pytest.fixture
+def reviews_table():
+    """:func:`write_reviews_table`: ``reviews_table(path, n_per_class=30, ...)``."""
+    return write_reviews_table
 
 
 @pytest.fixture(scope="session")

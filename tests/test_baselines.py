@@ -3,7 +3,6 @@
 import pickle
 import re
 import tarfile
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,7 +23,6 @@ from sklstm.baselines import (
     strip_html,
 )
 
-IMDB = Path(__file__).resolve().parents[1].parent / "shared/datasets/aclImdb_v1.tar.gz"
 
 POSITIVE = [
     "a wonderful film with great acting", "i loved every minute of it",
@@ -295,11 +293,10 @@ def test_keyword_only_parameters():
 # ---------------------------------------------------------------- real data
 
 
-def _read_imdb_train(n_per_class):
+def _read_imdb_train(archive, n_per_class):
     """The first ``n_per_class`` train reviews of each class from the archive."""
-    assert IMDB.is_file(), f"IMDB archive missing: {IMDB}"
     texts = {"neg": [], "pos": []}
-    with tarfile.open(IMDB, "r:gz") as archive:
+    with tarfile.open(archive, "r:gz") as archive:
         for member in archive:
             match = re.fullmatch(r"aclImdb/train/(pos|neg)/\d+_\d+\.txt", member.name)
             if match and len(texts[match[1]]) < n_per_class:
@@ -311,8 +308,8 @@ def _read_imdb_train(n_per_class):
 
 
 @pytest.mark.slow
-def test_baselines_on_real_imdb_reviews():
-    texts = _read_imdb_train(1000)
+def test_baselines_on_real_imdb_reviews(imdb_archive):
+    texts = _read_imdb_train(imdb_archive, 1000)
     rng = np.random.default_rng(0)
     X = np.array(texts["neg"] + texts["pos"], dtype=object)
     y = np.array(["neg"] * 1000 + ["pos"] * 1000)

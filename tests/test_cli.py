@@ -1,4 +1,4 @@
-"""Tests for the ``sklstm`` command line, on a small fake IMDB folder."""
+"""Tests for the ``sklstm`` command line, on a small fake IMDB folder and small data files."""
 
 import io
 import json
@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from sklstm import cli
@@ -84,7 +85,7 @@ def test_train_refuses_to_overwrite_a_foreign_folder(data_home, tmp_path, capsys
 @pytest.mark.parametrize("argv, message", [
     (["compare", "--dataset", "mnist"], "unknown dataset 'mnist'"),
     (["compare", "--models", "lstm,xgboost"], "unknown model(s) xgboost"),
-    (["predict", "no-such-model"], "not an sklstm model folder"),
+    (["predict", "no-such-model"], "no-such-model: no such model file"),
 ])
 def test_user_errors_are_one_line(argv, message, capsys, tmp_path):
     status, _, err = run(argv + (["--out", str(tmp_path / "o")] if argv[0] == "compare" else []),
@@ -176,3 +177,211 @@ def test_ctrl_c_during_training_saves_nothing(data_home, tmp_path, capsys, monke
                              capsys)
     assert status == 130 and "interrupted" in err
     assert not model.exists()
+
+
+# ------------------------------------------------------------ your own data files
+
+
+def test_compare_a_csv_writes_a_report(reviews_table, tmp_path, capsys):
+    data = reviews_table(tmp_path / "reviews.csv")
+    out = tmp_path / "results"
+    status, stdout, err = run(["compare", str(data), "--text-column", "text",
+                               "--label-column", "label", "--models", "tfidf_logreg,lstm",
+                               "--max-epochs", "2", "--out", str(out)], capsys)
+    assert status == 0, err
+    assert "holding out 18 of 90 texts (0.2)" in err
+    report = json.loads((out / "results.json").read_text())
+    assert report["n_train"] == 72 and report["n_test"] == 18
+    assert report["text_columns"] == ["text"] and report["label_column"] == "label"
+    assert {row["model"] for row in report["results"]} == {"tfidf_logreg", "lstm"}
+    page = (out / "report.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and "<h2>Learning curves</h2>" in page
+    assert page.count("data:image/png;base64,") == 4  # scores, confusion, curves, data
+    assert "tfidf_logreg" in stdout
+
+
+def test_compare_with_a_test_file_warns_of_unseen_labels(reviews_table, tmp_path, capsys):
+    train = reviews_table(tmp_path / "train.jsonl", classes=("pos", "neg"))
+    test = reviews_table(tmp_path / "test.tsv", n_per_class=5, seed=1)
+    status, _, err = run(["compare", str(train), "--test", str(test), "--models",
+                          "tfidf_logreg", "--out", str(tmp_path / "o")], capsys)
+    assert status == 0, err
+    assert "warning: " in err and "labels not seen in training: 'meh'" in err
+    report = json.loads((tmp_path / "o" / "results.json").read_text())
+    assert report["n_train"] == 60 and report["n_test"] == 15
+    assert report["evaluation"].startswith("test set: ")
+
+
+def test_compare_by_cross_validation_joins_text_columns(reviews_table, tmp_path, capsys):
+    data = reviews_table(tmp_path / "reviews.parquet")
+    status, stdout, err = run(["compare", str(data), "--text-column", "title",
+                               "--text-column", "text", "--cv", "3", "--models",
+                               "tfidf_logreg,nblr", "--out", str(tmp_path / "o")], capsys)
+    assert status == 0, err
+    report = json.loads((tmp_path / "o" / "results.json").read_text())
+    assert report["evaluation"] == "3-fold cross-validation" and report["n_test"] == 90
+    assert report["text_columns"] == ["title", "text"]
+    assert all(row["cv_accuracy_mean"] > 0.9 for row in report["results"])
+    assert "cv_accuracy_std" in stdout
+
+
+def test_train_a_model_file_then_predict_a_csv(reviews_table, tmp_path, capsys):
+    import pandas as pd
+
+    import sklstm
+
+    data = reviews_table(tmp_path / "reviews.csv")
+    model = tmp_path / "model.sklstm"
+    status, _, err = run(["train", str(data), "--text-column", "title", "--text-column",
+                          "text", "--max-epochs", "2", "--out", str(model)], capsys)
+    assert status == 0, err
+    assert model.is_file() and sorted(p.name for p in tmp_path.iterdir()) == [
+        "model.sklstm", "reviews.csv"]
+    # The model remembers its text columns: predict needs no --text-column.
+    new = pd.read_csv(data, dtype=str).iloc[::-1].head(20)
+    new.to_csv(tmp_path / "new.csv", index=False)
+    for batch_size in ("3", "2048"):
+        out = tmp_path / f"predictions-{batch_size}.csv"
+        status, _, err = run(["predict", str(model), str(tmp_path / "new.csv"),
+                              "--batch-size", batch_size, "--out", str(out)], capsys)
+        assert status == 0, err
+    first = pd.read_csv(tmp_path / "predictions-3.csv", dtype={"id": str})
+    pd.testing.assert_frame_equal(first, pd.read_csv(tmp_path / "predictions-2048.csv",
+                                                     dtype={"id": str}))
+    assert list(first.columns) == ["id", "label", "predicted_label", "proba_meh",
+                                   "proba_neg", "proba_pos"]
+    assert first["id"].tolist() == new["id"].tolist()  # input order, ids as written
+    pipe = sklstm.load(model)
+    texts = (new["title"] + " " + new["text"]).tolist()
+    assert first["predicted_label"].tolist() == pipe.predict(texts).tolist()
+    np.testing.assert_allclose(first[["proba_meh", "proba_neg", "proba_pos"]].to_numpy(),
+                               pipe.predict_proba(texts), atol=1e-6)
+    # CSV on stdout without --out.
+    status, stdout, _ = run(["predict", str(model), str(tmp_path / "new.csv")], capsys)
+    assert status == 0 and stdout.splitlines()[0] == ",".join(first.columns)
+    assert len(stdout.splitlines()) == 21
+
+
+def test_predict_one_text_a_line_from_stdin_still_works(reviews_table, tmp_path, capsys,
+                                                        monkeypatch):
+    data = reviews_table(tmp_path / "reviews.csv", classes=("pos", "neg"))
+    model = tmp_path / "model.sklstm"
+    assert run(["train", str(data), "--max-epochs", "1", "--out", str(model)], capsys)[0] == 0
+    status, stdout, _ = run(["predict", str(model)], capsys, stdin="great film\ndull\n",
+                            monkeypatch=monkeypatch)
+    lines = stdout.splitlines()
+    assert status == 0 and len(lines) == 2
+    assert all(line.split("\t")[0] in ("pos", "neg") for line in lines)
+
+
+def test_class_folder_data(tmp_path, capsys):
+    for label, words in {"pos": "great loved superb", "neg": "awful dull boring"}.items():
+        (tmp_path / "data" / label).mkdir(parents=True)
+        for i in range(12):
+            (tmp_path / "data" / label / f"{i}.txt").write_text(f"the film {words} {i}")
+    status, _, err = run(["compare", str(tmp_path / "data"), "--models", "tfidf_logreg",
+                          "--test-fraction", "0.25", "--out", str(tmp_path / "o")], capsys)
+    assert status == 0, err
+    assert json.loads((tmp_path / "o" / "results.json").read_text())["n_test"] == 6
+
+
+# ------------------------------------------------------------ bad data files: one line, exit 1
+
+def _bad(argv, capsys, out):
+    status, stdout, err = run(argv, capsys)
+    errors = [line for line in err.splitlines() if line.startswith("sklstm: error:")]
+    assert status == 1, err
+    assert len(errors) == 1 and "Traceback" not in err
+    assert not out.exists()  # nothing written
+    return errors[0]
+
+
+def test_bad_files_and_columns(reviews_table, tmp_path, capsys):
+    data = reviews_table(tmp_path / "reviews.csv")
+    compare = ["compare", "--models", "tfidf_logreg", "--out", str(tmp_path / "o")]
+    assert "nope.csv: no such file" in _bad(compare + [str(tmp_path / "nope.csv")], capsys,
+                                            tmp_path / "o")
+    (tmp_path / "data.xlsx").write_bytes(b"PK")
+    assert "unknown file type '.xlsx'" in _bad(compare + [str(tmp_path / "data.xlsx")],
+                                               capsys, tmp_path / "o")
+    error = _bad(compare + [str(data), "--text-column", "body"], capsys, tmp_path / "o")
+    assert "no text column 'body'; its columns are: 'id', 'title', 'text', 'label'" in error
+    error = _bad(compare + [str(data), "--label-column", "stars"], capsys, tmp_path / "o")
+    assert "no label column 'stars'" in error
+
+
+def test_missing_texts_and_drop_missing(tmp_path, capsys):
+    rows = ["text,label"] + [f"good film {i},pos" for i in range(10)] + [
+        f"bad film {i},neg" for i in range(10)] + [",neg", "fine film,"]
+    (tmp_path / "d.csv").write_text("\n".join(rows) + "\n")
+    compare = ["compare", str(tmp_path / "d.csv"), "--models", "tfidf_logreg",
+               "--out", str(tmp_path / "o")]
+    error = _bad(compare, capsys, tmp_path / "o")
+    assert "row 21 has no text" in error and "--drop-missing" in error
+    status, _, err = run(compare + ["--drop-missing"], capsys)
+    assert status == 0 and "dropped 2 rows" in err
+
+
+def test_single_class_and_undecodable_bytes(tmp_path, capsys):
+    (tmp_path / "one.csv").write_text("text,label\na,x\nb,x\nc,x\n")
+    compare = ["compare", "--models", "tfidf_logreg", "--out", str(tmp_path / "o")]
+    assert "a single class ('x')" in _bad(compare + [str(tmp_path / "one.csv")], capsys,
+                                         tmp_path / "o")
+    (tmp_path / "bad.csv").write_bytes(b"text,label\nfine,a\ncaf\xe9,b\n")
+    error = _bad(compare + [str(tmp_path / "bad.csv")], capsys, tmp_path / "o")
+    assert "bad.csv: line 3 is not valid UTF-8" in error
+
+
+def test_parquet_without_pyarrow(reviews_table, tmp_path, capsys, monkeypatch):
+    data = reviews_table(tmp_path / "reviews.parquet")
+    for module in ("pyarrow", "pyarrow.parquet"):
+        monkeypatch.setitem(sys.modules, module, None)  # as if not installed
+    error = _bad(["compare", str(data), "--out", str(tmp_path / "o")], capsys, tmp_path / "o")
+    assert "pip install sklstm[parquet]" in error
+
+
+def test_predict_bad_input_writes_nothing(reviews_table, tmp_path, capsys):
+    data = reviews_table(tmp_path / "reviews.csv", classes=("pos", "neg"))
+    model = tmp_path / "model.sklstm"
+    assert run(["train", str(data), "--max-epochs", "1", "--out", str(model)], capsys)[0] == 0
+    rows = ["id,text"] + [f"{i},great film" for i in range(10)] + ["10,"]
+    (tmp_path / "new.csv").write_text("\n".join(rows) + "\n")
+    out = tmp_path / "o.csv"
+    predict = ["predict", str(model), str(tmp_path / "new.csv"), "--batch-size", "4",
+               "--out", str(out)]
+    # The empty text is in the third batch: the first two must not be left behind.
+    assert "row 11 has no text" in _bad(predict, capsys, out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.sklstm", "new.csv",
+                                                         "reviews.csv"]
+    status, _, err = run(predict + ["--drop-missing"], capsys)
+    assert status == 0 and "dropped 1 rows" in err and len(out.read_text().splitlines()) == 11
+    out.unlink()
+    assert "no text column 'body'" in _bad(predict + ["--text-column", "body"], capsys,
+                                           out)
+    assert ".csv, .tsv or .jsonl" in _bad(predict[:-1] + [str(tmp_path / "o.xlsx")],
+                                          capsys, tmp_path / "o.xlsx")
+    model.write_bytes(b"not a model")
+    assert "could not read the model" in _bad(predict, capsys, out)
+
+
+def test_readme_commands_run_as_written(reviews_table, tmp_path, capsys, monkeypatch):
+    import re
+    import shlex
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    quick_start = readme[readme.index("## Quick start"):readme.index("```python")]
+    commands = re.findall(r"^    \.venv/bin/sklstm (.+)$", quick_start, flags=re.M)
+    assert [c.split()[0] for c in commands] == ["compare", "train", "predict"]
+    monkeypatch.chdir(tmp_path)
+    reviews_table(tmp_path / "reviews.csv")
+    reviews_table(tmp_path / "new_reviews.csv", n_per_class=4, seed=1)
+    for command in commands:
+        status, _, err = run(shlex.split(command), capsys)
+        assert status == 0, f"{command}: {err}"
+    assert (tmp_path / "sklstm-results" / "report.html").is_file()
+    import pandas as pd
+
+    predictions = pd.read_csv(tmp_path / "predictions.csv", dtype=str)
+    assert len(predictions) == 12 and predictions["id"].tolist() == [
+        f"{i:04d}" for i in range(12)]

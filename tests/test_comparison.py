@@ -129,3 +129,33 @@ def test_missing_pandas_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(ImportError, match=re.escape("pip install sklstm[compare]")):
         compare(_models(), X_TRAIN, Y_TRAIN, X_TEST, Y_TEST)
+
+
+# ------------------------------------------------------------------ cross_compare
+
+def test_cross_compare_predicts_every_text_out_of_fold():
+    from sklstm.comparison import cross_compare
+
+    X, y = X_TRAIN, Y_TRAIN
+    table, fitted, predictions = cross_compare(
+        {"dummy": DummyClassifier(strategy="most_frequent"), "nbsvm": make_nbsvm(random_state=0)},
+        X, y, cv=4, random_state=0, return_estimators=True)
+    assert list(table.index) == ["dummy", "nbsvm"]
+    assert {"accuracy", "f1_macro", "fit_seconds", "cv_accuracy_mean",
+            "cv_accuracy_std"} <= set(table.columns)
+    assert len(predictions["nbsvm"]) == len(y)
+    assert table.loc["nbsvm", "accuracy"] == accuracy_score(y, predictions["nbsvm"])
+    # Out of fold: the majority class of the other folds, so not always one label.
+    assert table.loc["dummy", "accuracy"] < 0.75
+    check_is_fitted(fitted["nbsvm"])
+
+
+@pytest.mark.parametrize("cv, message", [(1, "cv must be an integer >= 2"),
+                                         (True, "cv must be an integer >= 2"),
+                                         (50, "fewer than the 50 folds")])
+def test_cross_compare_bad_folds(cv, message):
+    from sklstm.comparison import cross_compare
+
+    X, y = X_TRAIN, Y_TRAIN
+    with pytest.raises(ValueError, match=message):
+        cross_compare({"dummy": DummyClassifier()}, X, y, cv=cv)

@@ -2,7 +2,7 @@
 
 Every test builds its own small archive (same layout as Stanford's) in
 tmp_path; downloads are served by an HTTP server on 127.0.0.1. Only the test
-marked ``slow`` reads the real archive in /work/shared/datasets.
+marked ``slow`` reads the real archive, found as the loader finds it.
 """
 
 import hashlib
@@ -416,15 +416,9 @@ def test_download_http_error(tmp_path, server, monkeypatch):
 # -------------------------------------------------------------- real data
 
 
-REAL_DATA_HOME = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
-
-
 @pytest.mark.slow
-def test_real_archive(tmp_path, monkeypatch):
-    archive = REAL_DATA_HOME / "aclImdb_v1.tar.gz"
-    if not archive.is_file():
-        pytest.fail(f"The real IMDb archive is missing: expected {archive} "
-                    "(see the project's shared/datasets/README.md).")
+def test_real_archive(imdb_archive, tmp_path, monkeypatch):
+    REAL_DATA_HOME = imdb_archive.parent  # found as the loader finds it (conftest)
     before = sorted(p.name for p in REAL_DATA_HOME.iterdir())
     monkeypatch.setenv("SKLSTM_CACHE", str(tmp_path / "cache"))
     sizes = {"train": 25_000, "test": 25_000, "unsup": 50_000}
@@ -452,3 +446,38 @@ def test_real_archive(tmp_path, monkeypatch):
     print(f"train: cached load {time.perf_counter() - start:.2f} s")
     assert len(cached.data) == 25_000
     assert sorted(p.name for p in REAL_DATA_HOME.iterdir()) == before
+
+
+# ------------------------------------------------------------ where data is searched
+
+
+def test_search_order_env_then_shared_then_home(tmp_path, monkeypatch, fake_imdb):
+    from sklstm.datasets import data_home_candidates, find_imdb
+
+    work = tmp_path / "project" / "clone"
+    work.mkdir(parents=True)
+    shared = tmp_path / "project" / "shared" / "datasets"
+    env_home, user_home = tmp_path / "env", tmp_path / "user"
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("HOME", str(user_home))
+    monkeypatch.setenv("SKLSTM_DATA", str(env_home))
+    assert data_home_candidates() == [env_home, shared, user_home / "sklstm_data"]
+    assert find_imdb() is None
+    for home in (user_home / "sklstm_data", shared, env_home):  # each found before the last
+        fake_imdb.write_archive(home)
+        assert find_imdb() == (home, home / "aclImdb_v1.tar.gz")
+    monkeypatch.delenv("SKLSTM_DATA")
+    assert find_imdb()[0] == shared
+    # An explicit data_home is the only place searched.
+    assert find_imdb(tmp_path / "elsewhere") is None
+
+
+def test_not_found_names_every_place_searched(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "user"))
+    monkeypatch.setenv("SKLSTM_DATA", str(tmp_path / "env"))
+    with pytest.raises(FileNotFoundError) as exc:
+        load_imdb("train", download=False)
+    for place in (tmp_path / "env", tmp_path.parent / "shared" / "datasets",
+                  tmp_path / "user" / "sklstm_data"):
+        assert str(place / "aclImdb_v1.tar.gz") in str(exc.value)

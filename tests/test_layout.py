@@ -30,7 +30,8 @@ ALLOWED = {
     "callbacks": {"checkpoint"},
     "word_vectors": {"_utils", "vector_files"},
     "history": set(),
-    "datasets": {"_utils"},
+    "tables": {"_utils"},
+    "datasets": {"_utils", "tables"},
     "baselines": set(),
     "streaming": {"_utils"},
     "parallel": {"_utils"},
@@ -40,6 +41,7 @@ ALLOWED = {
     "checkpoint": {"_utils", "callbacks"},
     "vector_files": {"_utils", "word_vectors"},
     "plotting": {"_utils", "history"},
+    "report": {"_utils", "history", "plotting"},
     # layer 3
     "training": {"batching", "callbacks", "checkpoint", "modules", "nets", "schedules"},
     "word2vec": {"_utils", "tokenizer", "word_vectors"},
@@ -52,7 +54,7 @@ ALLOWED = {
     # layer 5: saving, and the package's front doors
     "persistence": {"_utils", "classifier", "regressor", "tokenizer", "__init__"},
     "cli": {"_utils", "__init__", "baselines", "comparison", "datasets", "history", "persistence",
-            "plotting", "streaming"},
+            "plotting", "report", "streaming", "tables"},
     "__init__": {"classifier", "persistence", "regressor", "tokenizer", "word_vectors",
                  "vector_files", "word2vec"},
     "__main__": {"cli"},

@@ -357,3 +357,34 @@ def test_multilabel_and_weighted_models_survive_save_load_and_pickle(tmp_path):
     loaded.set_params(warm_start=True, max_epochs=1)
     loaded.partial_fit(X, sets)
     assert loaded.n_iter_ == clf.n_iter_ + 1
+
+
+# ------------------------------------------------------------------ metadata
+
+def test_metadata_is_kept_and_checked(tmp_path):
+    from sklstm.persistence import load_metadata
+
+    tok = TextTokenizer(min_frequency=1).fit(["a good film", "a bad film"])
+    meta = {"text_columns": ["title", "body"], "n_train": 2, "classes": [0, 1]}
+    path = sklstm.save(tok, tmp_path / "tok.sklstm", metadata=meta)
+    assert load_metadata(path) == meta
+    assert sklstm.load(path).transform(["good"]).tolist() == tok.transform(["good"]).tolist()
+    assert load_metadata(sklstm.save(tok, tmp_path / "plain.sklstm")) == {}
+    with pytest.raises(TypeError, match="metadata must be a dict"):
+        sklstm.save(tok, tmp_path / "bad.sklstm", metadata=["x"])
+    assert not (tmp_path / "bad.sklstm").exists()
+    # The metadata is checksummed like every other member.
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members["metadata.json"] = json.dumps({"text_columns": ["evil"]}).encode()
+    with zipfile.ZipFile(tmp_path / "altered.sklstm", "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with pytest.raises(ModelFileError, match="checksum mismatch for 'metadata.json'"):
+        load_metadata(tmp_path / "altered.sklstm")
+
+
+def test_model_saved_by_0_1_has_no_metadata():
+    from sklstm.persistence import load_metadata
+
+    assert load_metadata(Path(__file__).parent / "data" / "model-0.1.0.sklstm") == {}

@@ -223,3 +223,20 @@ def test_missing_matplotlib_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     with pytest.raises(ImportError, match=re.escape("pip install sklstm[compare]")):
         plot_confusion_matrices([0, 1], {"m": [0, 1]})
+
+
+def test_data_summary_counts_classes_and_lengths(tmp_path):
+    from sklstm.plotting import plot_data_summary
+
+    texts = ["one two three", "one", "a b", "x y z w"]
+    figure = plot_data_summary(texts, ["b", "a", "b", "b"], path=tmp_path / "data.png")
+    bars, hist = figure.axes
+    assert [t.get_text() for t in bars.get_yticklabels()] == ["b", "a"]  # largest first
+    assert [p.get_width() for p in bars.patches] == [3, 1]
+    assert hist.get_title() == "length in words (median 2.5)"
+    assert sum(p.get_height() for p in hist.patches) == 4
+    assert (tmp_path / "data.png").read_bytes()[:4] == b"\x89PNG"
+    with pytest.raises(ValueError, match="no texts"):
+        plot_data_summary([], [])
+    with pytest.raises(ValueError, match="texts has 2 entries but labels has 1"):
+        plot_data_summary(["a", "b"], ["x"])

@@ -2,7 +2,6 @@
 
 import pickle
 import tarfile
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,7 +13,6 @@ from sklearn.preprocessing import FunctionTransformer
 
 from sklstm.tokenizer import PAD_ID, UNK_ID, TextTokenizer, check_texts
 
-IMDB = Path(__file__).parents[1].parent / "shared/datasets/aclImdb_v1.tar.gz"
 
 TRAIN = [
     "The movie was great, really great!",
@@ -416,11 +414,10 @@ def test_pipeline():
 # ------------------------------------------------------------------ real data
 
 
-def _imdb_reviews(n_per_class):
-    assert IMDB.exists(), f"IMDB archive missing: {IMDB}"
+def _imdb_reviews(archive, n_per_class):
     texts, labels = [], []
     counts = {"pos": 0, "neg": 0}
-    with tarfile.open(IMDB) as archive:
+    with tarfile.open(archive) as archive:
         for member in archive:
             parts = member.name.split("/")
             if (member.isfile() and len(parts) == 4 and parts[1] == "train"
@@ -434,8 +431,8 @@ def _imdb_reviews(n_per_class):
 
 
 @pytest.mark.slow
-def test_imdb_reviews():
-    texts, labels = _imdb_reviews(1000)
+def test_imdb_reviews(imdb_archive):
+    texts, labels = _imdb_reviews(imdb_archive, 1000)
     assert len(texts) == 2000
     train, test = texts[:1500], texts[1500:]
     tok = TextTokenizer(max_features=5000)
