@@ -316,7 +316,7 @@ def test_cli_predicts_awkward_bytes(model_dir):
 
 
 @pytest.mark.parametrize("make_args, message", [
-    (lambda d: ["predict", str(d.parent / "missing")], "not an sklstm model folder"),
+    (lambda d: ["predict", str(d.parent / "missing")], "missing: no such model file"),
     (lambda d: ["predict", str(d), "--input", str(d / "nope.txt")], "cannot read"),
     (lambda d: ["train", "--train-size", "1", "--out", str(d.parent / "m2"),
                 "--data-home", str(d.parent / "data"), "--no-download"],
