@@ -9,6 +9,7 @@ subclass says what its targets are: how they are checked and encoded for
 the net, which net and loss train on them, and what predictions mean.
 """
 
+import inspect
 import os
 import warnings
 from numbers import Integral, Real
@@ -243,6 +244,18 @@ class BaseLSTM(BaseEstimator):
     def _after_fit(self, valid):
         """Anything fitted on the validation ``Dataset`` (or None) after training."""
 
+    def _labelled_rows(self, X, y, sample_weight, *, partial=False):
+        """The rows the net trains on: all of them, unless a subclass knows unlabelled ones."""
+        return X, y, sample_weight
+
+    def _pretrain(self, X, module_params, device, *, partial=False):
+        """Module arguments and initial weights (or None) learnt from all rows ``X`` first.
+
+        Called when ``fit`` (or the first ``partial_fit``) starts a new net;
+        here nothing is pretrained.
+        """
+        return module_params, None
+
     def _upgrade_state(self, state):
         """Fitted attributes saved (or pickled) by an earlier sklstm, brought up to date."""
         state = dict(state)
@@ -291,17 +304,30 @@ class BaseLSTM(BaseEstimator):
         y = self._check_targets(y)
         X, y = check_token_ids(X, estimator=self, y=y, reset=True)
         sample_weight = check_sample_weight(sample_weight, len(X))
-        partial = not validate
+        partial, X_all = not validate, X
+        X, y, sample_weight = self._labelled_rows(X, y, sample_weight, partial=partial)
         y_net = self._encode_targets(y, first=first, classes=classes, partial=partial)
         weights = self._row_weights(y_net, sample_weight, partial=partial)
-        module_params = self._module_params(X if first else None)
-        run = TrainingRun(self, module_params=module_params,
-                          device=resolve_device(self.device), **self._run_settings())
-        self.device_ = run.device
+        module_params, initial_weights = self._start(X_all if first else None, partial=partial)
+        run = TrainingRun(self, module_params=module_params, device=self.device_,
+                          initial_weights=initial_weights, **self._run_settings())
         result = run.fit(X, y_net, sample_weight=weights, net=None if first else self.net_,
                          epochs=epochs, validate=validate)
         self._set_net(result.net, result.history, result.n_iter, result.interrupted)
         self._after_fit(result.valid if validate else None)
+
+    def _start(self, X=None, *, partial=False):
+        """Sets ``device_``; the module arguments and initial weights (or None) of a run.
+
+        With ``X`` (all rows, unlabelled ones included: the embedding table
+        covers their ids) a new net starts, from what :meth:`_pretrain`
+        learnt; without, the fitted net trains on.
+        """
+        self.device_ = resolve_device(self.device)
+        module_params = self._module_params(X)
+        if X is None:
+            return module_params, None
+        return self._pretrain(X, module_params, self.device_, partial=partial)
 
     def _module_params(self, X=None):
         """Data-dependent module arguments; with ``X``, sets ``vocab_size_`` and ``embedding_dim_``.
@@ -321,7 +347,7 @@ class BaseLSTM(BaseEstimator):
                 warnings.warn(f"X holds token ids up to {self.vocab_size_ - 1} but embeddings "
                               f"has only {len(matrix)} rows; ids from {len(matrix)} on get "
                               "random vectors (was the table aligned to this tokenizer's "
-                              "vocabulary?)", UserWarning, stacklevel=5)
+                              "vocabulary?)", UserWarning, stacklevel=6)
             self.vocab_size_ = max(self.vocab_size_, len(matrix))
             params.update(embedding_dim=matrix.shape[1], embeddings=matrix,
                           freeze_embeddings=self.freeze_embeddings)
@@ -378,8 +404,8 @@ class BaseLSTM(BaseEstimator):
         -------
         state : dict
             ``"params"``: the constructor parameters (``embeddings`` left
-            out: the trained table is in the weights); ``"attributes"``: the
-            fitted attributes other than the net; ``"files"``:
+            out: the trained table is in the weights; ``memory`` too);
+            ``"attributes"``: the fitted attributes other than the net; ``"files"``:
             ``{"weights.safetensors": bytes}``, the module's tensors.
 
         Raises
@@ -405,6 +431,8 @@ class BaseLSTM(BaseEstimator):
             raise ValueError("random_state must be an int or None to save the model, got "
                              f"{type(params['random_state']).__name__}")
         params["embeddings"] = None
+        if "memory" in params:  # a cache of fit: a loaded model does not need it
+            params["memory"] = None
         tensors = {f"module.{k}": v for k, v in cpu_state_dict(self.net_.module_).items()}
         return {"params": params,
                 "attributes": fitted_attributes(self, exclude={"net_", "module_"}),
@@ -469,6 +497,10 @@ class BaseLSTM(BaseEstimator):
 
     def __setstate__(self, state):
         state = self._upgrade_state(state)
+        # Parameters added since the estimator was pickled take their defaults.
+        for name, param in inspect.signature(type(self).__init__).parameters.items():
+            if param.kind == param.KEYWORD_ONLY and name not in state:
+                state[name] = param.default
         super().__setstate__(state)
         net = state.get("net_")
         if net is not None and getattr(net, "initialized_", False):

@@ -7,22 +7,25 @@ weights, the softmax (or, multi-label, sigmoid) outputs and their decision
 thresholds.
 """
 
+import os
 import warnings
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 import torch
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import f1_score
 from sklearn.preprocessing import MultiLabelBinarizer
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_array, check_is_fitted
 
-from ._utils.validation import check_labels
+from ._utils.validation import check_labels, first_missing
 from .base import PARAMETERS_DOC, BaseLSTM
 from .nets import ClassifierNet, MultiLabelNet
+from .pretraining import PRETRAINING_OPTIONS, pretrain
 from .schedules import WarmupCosine  # noqa: F401 - models pickled by sklstm 0.1 name it here
 
 __all__ = ["LSTMClassifier"]  # check_labels stays importable here, as in sklstm 0.1
@@ -41,6 +44,25 @@ def _is_label_sets(y):
     same_length = len({len(row) for row in y}) == 1
     return not (same_length and all(type(v) in (int, np.int64) and v in (0, 1)
                                     for row in y for v in row))
+
+
+def _is_marker(values, marker):
+    """Which of ``values`` (a 1-D object array) are ``marker``: equal, and of its kind.
+
+    A string marker matches strings only, a number numbers only (not ``True``
+    for 1).
+    """
+    text = isinstance(marker, str)
+
+    def same(value):
+        if isinstance(value, (str, np.str_)) != text or isinstance(value, (bool, np.bool_)):
+            return False
+        try:
+            return bool(value == marker)
+        except (TypeError, ValueError):
+            return False
+
+    return np.fromiter((same(v) for v in values), dtype=bool, count=len(values))
 
 
 def _best_f1_thresholds(y_true, proba):
@@ -83,6 +105,39 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
         Multi-label only: the probability from which :meth:`predict` sets a
         label. 'tuned' picks, for each label, the threshold with the best F1
         on the validation split (``validation_fraction`` must be set).
+    unlabeled_label : int, float, str or None, default=None
+        The label that marks a row of ``y`` as unlabelled (scikit-learn's
+        semi-supervised estimators use -1); of the labels' type: a number
+        for numeric labels, a string such as ``''`` for string labels.
+        Unlabelled rows are left out of the supervised training (classes,
+        validation split, early stopping, class and sample weights,
+        thresholds); with ``pretraining`` they are learnt from. None: every
+        row is labelled, so that a -1/+1 task never turns semi-supervised by
+        accident. Single-label targets only.
+    pretraining : {'lm', 'word2vec'} or None, default=None
+        What ``fit`` learns from all rows, labelled and unlabelled, before
+        the supervised training, when it starts a new net (not on a
+        ``warm_start`` or in ``partial_fit``); see :mod:`sklstm.pretraining`.
+        'lm': the embedding and the LSTM are trained as a language model
+        (forward: the next token; backward: the previous one), then start
+        the classifier; of a bidirectional stack only the first layer,
+        and not with ``conv_filters``. 'word2vec': word2vec vectors of the
+        ids (gensim, ``pip install 'sklstm[vectors]'``) start the embedding
+        table (instead of ``embeddings``; ``freeze_embeddings`` keeps them
+        fixed). None: no pretraining.
+    pretraining_epochs : int or None, default=None
+        Passes of the pretraining over all rows; None: 1 for 'lm', 5 for
+        'word2vec'.
+    memory : str, path-like, joblib.Memory or None, default=None
+        Cache of the pretraining (a folder, or a ``joblib.Memory``), as
+        ``Pipeline(memory=...)`` caches transformers: keyed by the ids of
+        all rows, ``pretraining``, ``pretraining_epochs``, ``random_state``
+        and what shapes the encoder (``vocab_size``, ``embedding_dim``,
+        ``hidden_size``, ``num_layers``, ``bidirectional``, ``embeddings``),
+        not by the parameters of the supervised training (``lr``,
+        ``dropout``, ``pooling``, ``max_epochs``, ...). A grid search over
+        those pretrains once per fold. With ``random_state=None`` a cached
+        result is reused as it is. Not saved by :func:`sklstm.save`.
 
     Attributes
     ----------
@@ -124,6 +179,14 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
         model is still usable: it has the best validation weights so far
         with early stopping, else the last ones; an unfinished epoch is not
         in ``history_``.
+    pretraining_history_ : list of dict
+        What the pretraining of the last new net did: 'lm', one dict per
+        epoch with ``epoch``, ``loss`` (the language model's mean negative
+        log-likelihood per token), ``perplexity``, ``n_tokens`` and
+        ``seconds``; 'word2vec', one dict with ``epochs``, ``n_tokens`` and
+        ``seconds``; empty without pretraining.
+    n_unlabeled_ : int
+        Number of unlabelled rows in the last ``fit`` (or ``partial_fit``).
 
     Notes
     -----
@@ -155,6 +218,10 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
         **BaseLSTM._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
         "threshold": [Interval(Real, 0, 1, closed="neither"), StrOptions({"tuned"})],
+        "unlabeled_label": [Real, str, None],
+        "pretraining": [StrOptions(set(PRETRAINING_OPTIONS)), None],
+        "pretraining_epochs": [Interval(Integral, 1, None, closed="left"), None],
+        "memory": [str, os.PathLike, HasMethods(["cache"]), None],
     }
 
     def __init__(self, *, embedding_dim=128, hidden_size=128, num_layers=1,
@@ -165,7 +232,8 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
                  device="auto", verbose=0, callbacks=None, embeddings=None,
                  freeze_embeddings=False, lr_schedule=None, warmup=0.1, conv_filters=None,
                  conv_kernel_size=5, checkpoint_dir=None, warm_start=False, vocab_size=None,
-                 threshold=0.5):
+                 threshold=0.5, unlabeled_label=None, pretraining=None, pretraining_epochs=None,
+                 memory=None):
         super().__init__(
             embedding_dim=embedding_dim, hidden_size=hidden_size, num_layers=num_layers,
             bidirectional=bidirectional, pooling=pooling, dropout=dropout,
@@ -179,6 +247,10 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
             checkpoint_dir=checkpoint_dir, warm_start=warm_start, vocab_size=vocab_size)
         self.class_weight = class_weight
         self.threshold = threshold
+        self.unlabeled_label = unlabeled_label
+        self.pretraining = pretraining
+        self.pretraining_epochs = pretraining_epochs
+        self.memory = memory
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -188,11 +260,16 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
     # ------------------------------------------------------------- targets
 
     def _check_targets(self, y):
+        multilabel = _is_label_sets(y) or (hasattr(y, "ndim") and y.ndim == 2 and y.shape[1] > 1
+                                           or (not hasattr(y, "dtype") and isinstance(
+                                               y, (list, tuple)) and len(y) and isinstance(
+                                               y[0], (list, tuple, np.ndarray))))
+        if multilabel and self.unlabeled_label is not None:
+            raise ValueError("unlabeled_label is for single-label targets: multi-label y with "
+                             "unlabelled rows is not supported; pass unlabeled_label=None")
         if _is_label_sets(y):
             return y
-        if hasattr(y, "ndim") and y.ndim == 2 and y.shape[1] > 1 or (
-                not hasattr(y, "dtype") and isinstance(y, (list, tuple)) and len(y)
-                and isinstance(y[0], (list, tuple, np.ndarray))):
+        if multilabel:
             y = check_array(y, dtype=None, input_name="y")
             if type_of_target(y) != "multilabel-indicator":
                 raise ValueError("a 2-D y must be a binary indicator matrix (0 or 1 in each "
@@ -203,7 +280,96 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
                 raise ValueError("a 2-D y must be a binary indicator matrix (0 or 1 in each "
                                  f"cell); y[{row}, {col}] is {y[row, col]!r}")
             return y.astype(np.int64)
+        if self.unlabeled_label is not None:
+            return self._check_partly_labelled(y)
         return check_labels(y)
+
+    def _check_partly_labelled(self, y):
+        """Labels where some rows may equal ``unlabeled_label``: checked, as one array."""
+        marker = self.unlabeled_label
+        values = np.asarray(y, dtype=object)
+        if values.ndim != 1:
+            return check_labels(y)  # its message for the wrong shape
+        i = first_missing(values)
+        if i is not None:
+            raise ValueError(f"y contains a missing label ({values[i]!r}) at index {i}; "
+                             "drop or fill missing labels before fitting (or mark "
+                             f"unlabelled rows with unlabeled_label={marker!r})")
+        unlabelled = _is_marker(values, marker)
+        if unlabelled.all():
+            raise ValueError(f"every row of y is unlabelled (unlabeled_label={marker!r}): fit "
+                             "needs labelled rows to learn the classes from")
+        labels = check_labels(values[~unlabelled].tolist() if not hasattr(y, "dtype")
+                              else np.asarray(y)[~unlabelled])
+        if (labels.dtype.kind in "USO" and any(isinstance(v, str) for v in labels)) != (
+                isinstance(marker, str)):
+            kind = "a string" if isinstance(marker, str) else "a number"
+            labels_kind = "numbers" if isinstance(marker, str) else "strings"
+            hint = "a number, e.g. unlabeled_label=-1" if isinstance(marker, str) else \
+                "a string, e.g. unlabeled_label=''"
+            if not isinstance(marker, str) and str(marker) in set(labels.tolist()):
+                hint = f"a string: unlabeled_label={str(marker)!r}"
+            raise ValueError(f"unlabeled_label={marker!r} is {kind} but the labels in y are "
+                             f"{labels_kind}; mark unlabelled rows with {hint} (of the "
+                             "labels' type), or pass unlabeled_label=None if every row is "
+                             "labelled")
+        if not unlabelled.any():
+            return labels
+        # Labels and marker are of one kind: one array holds both as they are.
+        return values if labels.dtype.kind in "bO" else np.asarray(values.tolist())
+
+    def _unlabelled_mask(self, y):
+        if self.unlabeled_label is None or getattr(y, "ndim", 1) != 1:
+            return np.zeros(len(y), dtype=bool)
+        return _is_marker(np.asarray(y, dtype=object), self.unlabeled_label)
+
+    def _labelled_rows(self, X, y, sample_weight, *, partial=False):
+        unlabelled = self._unlabelled_mask(y)
+        self.n_unlabeled_ = n = int(unlabelled.sum())
+        if not n:
+            return X, y, sample_weight
+        if partial:
+            warnings.warn(f"{n} unlabelled rows are ignored: partial_fit never pretrains",
+                          UserWarning, stacklevel=6)
+        elif self.pretraining is None:
+            warnings.warn(f"{n} unlabelled rows are ignored; set pretraining='lm' or "
+                          "'word2vec' to learn from them", UserWarning, stacklevel=6)
+        keep = ~unlabelled
+        if sample_weight is not None:
+            sample_weight = sample_weight[keep]
+            if not sample_weight.any():
+                raise ValueError("every labelled row has a sample weight of zero: nothing to "
+                                 "learn the classes from")
+        return X[keep], y[keep], sample_weight
+
+    def _pretrain(self, X, module_params, device, *, partial=False):
+        self.pretraining_history_ = []
+        if self.pretraining is None or partial:
+            return module_params, None
+        if self.pretraining == "word2vec" and self.embeddings is not None:
+            raise ValueError("pretraining='word2vec' trains the embedding table itself; pass "
+                             "embeddings=None, or pretraining='lm' to train the given "
+                             "embeddings on as a language model")
+        if self.pretraining == "lm" and self.conv_filters is not None:
+            raise ValueError("pretraining='lm' cannot train through the convolutional "
+                             "front-end (its window sees the tokens the language model "
+                             "predicts); use conv_filters=None or pretraining='word2vec'")
+        encoder = {name: value for name, value in module_params.items()
+                   if name != "num_classes"}
+        encoder.update(hidden_size=self.hidden_size, num_layers=self.num_layers,
+                       bidirectional=self.bidirectional)
+        random_state = self.random_state
+        if not isinstance(random_state, (Integral, type(None))):  # a RandomState: draw a seed
+            random_state = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+        memory = os.fspath(self.memory) if isinstance(self.memory, os.PathLike) else self.memory
+        result = pretrain(X, method=self.pretraining, module_params=encoder,
+                          epochs=self.pretraining_epochs, random_state=random_state,
+                          device=device, verbose=self.verbose, memory=memory)
+        self.pretraining_history_ = list(result.history)
+        if result.embeddings is not None:
+            module_params = dict(module_params, embeddings=result.embeddings,
+                                 freeze_embeddings=self.freeze_embeddings)
+        return module_params, result.weights or None
 
     def _encode_targets(self, y, *, first, classes=None, partial=False):
         multilabel = _is_label_sets(y) or (isinstance(y, np.ndarray) and y.ndim == 2)
@@ -221,6 +387,10 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
         if first and classes is None and partial:
             raise ValueError("classes must be passed on the first call to partial_fit: "
                              "every label the stream may hold, e.g. classes=np.unique(y)")
+        if classes is not None and self.unlabeled_label is not None and _is_marker(
+                np.asarray(classes, dtype=object).ravel(), self.unlabeled_label).any():
+            raise ValueError(f"classes holds unlabeled_label={self.unlabeled_label!r}, which "
+                             "marks unlabelled rows and is no class; leave it out of classes")
         if first:
             labels = y if classes is None else np.asarray(classes)
             try:
@@ -228,8 +398,10 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
             except TypeError as exc:
                 raise ValueError(f"labels of mixed types cannot be ordered: {exc}") from None
             if len(self.classes_) < 2:
-                raise ValueError("LSTMClassifier needs at least 2 classes in y; got one "
-                                 f"class: {self.classes_.tolist()!r}")
+                among = "" if self.unlabeled_label is None else " among the labelled rows " \
+                    f"(unlabeled_label={self.unlabeled_label!r})"
+                raise ValueError(f"LSTMClassifier needs at least 2 classes in y{among}; got "
+                                 f"one class: {self.classes_.tolist()!r}")
         try:
             unseen = np.setdiff1d(np.unique(y), self.classes_)
         except TypeError as exc:
@@ -312,6 +484,8 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
         state = super()._upgrade_state(state)
         if "classes_" in state:  # sklstm 0.1 knew single-label targets only
             state.setdefault("multilabel_", False)
+            state.setdefault("pretraining_history_", [])  # and no pretraining
+            state.setdefault("n_unlabeled_", 0)
         return state
 
     def _after_fit(self, valid):

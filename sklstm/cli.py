@@ -8,7 +8,9 @@ fraction or by cross-validation, prints the table and writes ``report.html``
 fits the LSTM pipeline and saves it to a model file; ``sklstm predict``
 streams a data file through it and writes the predictions beside the input's
 other columns, or reads one text a line and writes the label and its
-probability a line.
+probability a line. ``sklstm explain`` prints, for a saved model and some
+texts, each token with its weight for the predicted class
+(:mod:`sklstm.explain`).
 
 Errors a user can fix (missing data, unreadable files, empty input) end the
 program with a one-line message and exit status 1; Ctrl-C ends it with
@@ -325,14 +327,49 @@ def cmd_compare(args):
         "environment": environment,
     }
     _write_json(out / "results.json", report)
+    explained = _explained_predictions(fitted, test) if args.cv is None else None
     write_report(out / "report.html", table=table, y_test=test.labels,
                  predictions=predictions, estimators=fitted, train_texts=train.texts,
-                 train_labels=train.labels, environment=environment,
+                 train_labels=train.labels, environment=environment, explanations=explained,
                  title=f"sklstm compare: {report['dataset']}",
                  subtitle=f"{len(train.texts)} training texts; {report['evaluation']} "
                           f"({len(test.texts)} texts)")
     _log(f"wrote {', '.join(sorted(figures))}, results.json and report.html to {out}")
     return 0
+
+
+# The models whose explanations the report shows beside the LSTM's, by occlusion.
+_EXPLAINED_BESIDE = ("tfidf_logreg", "nblr")
+
+
+def _explained_predictions(fitted, test, n=3):
+    """The report's explained test texts: the LSTM's most confident right and wrong ones.
+
+    Each is explained by integrated gradients for the LSTM and by occlusion
+    for the first TF-IDF model compared beside it; None without an LSTM.
+    """
+    from .explain import confident_predictions, explain
+
+    lstm = fitted.get("lstm")
+    if lstm is None:
+        return None
+    right, wrong = confident_predictions(lstm, test.texts, test.labels, n=n)
+    rows = [*right, *wrong]
+    if not rows:
+        return None
+    texts = [test.texts[i] for i in rows]
+    sides = [("lstm (integrated gradients)", explain(lstm, texts))]
+    beside = next((name for name in _EXPLAINED_BESIDE if name in fitted), None)
+    if beside is not None:
+        sides.append((f"{beside} (occlusion)", explain(fitted[beside], texts,
+                                                        method="occlusion")))
+    labels = np.asarray(test.labels)
+    explained = []
+    for k, i in enumerate(rows):
+        kind = "most confident right" if k < len(right) else "most confident wrong"
+        explained.append((f"{kind}: test text {i} (true label {labels[i]!r})",
+                          [(name, explanations[k]) for name, explanations in sides]))
+    return explained
 
 
 def _replace_dir(tmp_dir, target):
@@ -561,6 +598,26 @@ def cmd_predict(args):
 
 # ------------------------------------------------------------------ parser
 
+def cmd_explain(args):
+    from .explain import explain
+
+    model, _ = _read_model(args.model)
+    texts = args.texts
+    if not texts or texts == ["-"]:
+        texts = [line.rstrip("\r\n") for line in sys.stdin]
+        if not texts:
+            raise CommandError("no texts to explain: give them as arguments, or one a line "
+                               "on stdin")
+    try:
+        explanations = explain(model, texts, method=args.method)
+        if args.column is not None and explanations:
+            explanations[0].column_weights(args.column)  # an unknown class: one clear error
+        print(explanations.to_text(column=args.column, top=args.top))
+    except ValueError as exc:
+        raise CommandError(_message(exc)) from None
+    return 0
+
+
 def _positive_int(text):
     """argparse type: a whole number >= 1."""
     try:
@@ -660,6 +717,23 @@ def build_parser():
     p.add_argument("--batch-size", type=_positive_int, default=2048,
                    help="texts predicted at a time (default: 2048)")
     p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("explain", help="print each token of a text with its weight for the "
+                                       "model's prediction")
+    p.add_argument("model", metavar="MODEL", help="a model file (or folder) written by "
+                                                  "`sklstm train`")
+    p.add_argument("texts", nargs="*", metavar="TEXT",
+                   help="texts to explain; none or '-': one text a line from stdin")
+    p.add_argument("--method", default="integrated_gradients",
+                   choices=("integrated_gradients", "attention", "occlusion"),
+                   help="how the weights are computed (default: integrated_gradients; "
+                        "attention needs a model trained with attention pooling)")
+    p.add_argument("--top", type=_positive_int, default=None, metavar="K",
+                   help="only the K tokens of largest absolute weight, largest first "
+                        "(default: every token, in order)")
+    p.add_argument("--class", dest="column", default=None, metavar="CLASS",
+                   help="the class whose weights to print (default: the predicted one)")
+    p.set_defaults(func=cmd_explain)
     return parser
 
 

@@ -33,6 +33,8 @@ tr.best td { font-weight: bold; }
 img { max-width: 100%; display: block; margin: 0.6em 0; }
 .note { color: #666; font-size: 0.9em; }
 .models { display: flex; flex-wrap: wrap; gap: 1.5em; }
+.side { display: flex; flex-wrap: wrap; gap: 1.5em; }
+.side > div { flex: 1 1 28em; min-width: 0; }
 """
 
 
@@ -98,9 +100,21 @@ def _curves_html(estimators):
     return "".join(parts) or '<p class="note">No model recorded a training history.</p>'
 
 
+def _explanations_html(explanations):
+    parts = ['<p class="note">Red tokens pushed the model towards the class it predicted, '
+             "blue ones away from it; stronger colours, larger weights. Hover a token for "
+             "its weight.</p>"]
+    for heading, sides in explanations:
+        parts.append(f"<h3>{html.escape(str(heading))}</h3><div class=side>")
+        parts.extend(f"<div><b>{html.escape(str(name))}</b>{explanation.to_html()}</div>"
+                     for name, explanation in sides)
+        parts.append("</div>")
+    return "".join(parts)
+
+
 def build_report(*, table, y_test, predictions, estimators=None, train_texts=None,
                  train_labels=None, environment=None, title="sklstm comparison",
-                 subtitle=""):
+                 subtitle="", explanations=None):
     """The HTML text of a comparison report.
 
     Parameters
@@ -120,6 +134,11 @@ def build_report(*, table, y_test, predictions, estimators=None, train_texts=Non
         Versions and machine, shown as a table.
     title, subtitle : str
         The page's heading and the line under it.
+    explanations : list of (str, list of (str, Explanation)) or None, default=None
+        Explained test predictions, shown side by side: for each text a
+        heading (such as "most confident wrong: ..."), then each model's
+        name and its :class:`~sklstm.explain.Explanation` (anything with
+        ``to_html()``) of that text.
 
     Returns
     -------
@@ -154,6 +173,8 @@ def build_report(*, table, y_test, predictions, estimators=None, train_texts=Non
         sections.append(("Data", _figure_html(plot_data_summary(train_texts, train_labels),
                                               "class balance and text lengths")
                          + _table_html(["class", "training texts", "share"], rows)))
+    if explanations:
+        sections.append(("Explained predictions", _explanations_html(explanations)))
     if environment:
         sections.append(("Environment", _table_html(["", "value"], list(environment.items()))))
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

@@ -415,10 +415,13 @@ def load_table(path, *, text_column=None, label_column="label", drop_missing=Fal
             Every column of the kept rows, indexed by their row number
             (from 0) in the file.
         text_columns : list of str
+            The columns the texts were read from.
         label_column : str or None
+            The column the labels were read from.
         n_dropped : int
             Rows dropped by ``drop_missing``.
         filename : str
+            The path that was read.
 
     Raises
     ------

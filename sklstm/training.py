@@ -52,7 +52,7 @@ EVAL_BATCH_FACTOR = 4
 _MODULE_PARAMS = ("conv_filters", "conv_kernel_size", "hidden_size", "num_layers",
                   "bidirectional", "pooling", "dropout", "embedding_dropout")
 # Parameters that do not change what a run computes, left out of its fingerprint.
-_NOT_IN_FINGERPRINT = ("verbose", "callbacks", "checkpoint_dir", "device")
+_NOT_IN_FINGERPRINT = ("verbose", "callbacks", "checkpoint_dir", "device", "memory")
 
 
 def validation_split(y, fraction, seed, *, stratify=True):
@@ -142,6 +142,10 @@ class TrainingRun:
         Whether the validation split keeps the proportions of ``y``'s values.
     targets : list or None, default=None
         What the targets mean (the classes), recorded in the fingerprint.
+    initial_weights : dict of str to array-like, or None, default=None
+        Weights that replace the random start of a new net's module, by
+        parameter name (a part of its state dict, such as the embedding and
+        LSTM that :mod:`sklstm.pretraining` trained).
 
     Examples
     --------
@@ -160,7 +164,7 @@ class TrainingRun:
 
     def __init__(self, estimator, *, module_params, device, net_class=ClassifierNet,
                  criterion=torch.nn.CrossEntropyLoss, net_params=None, stratify=True,
-                 targets=None):
+                 targets=None, initial_weights=None):
         self.estimator = estimator
         self.module_params = module_params
         self.device = device
@@ -169,6 +173,7 @@ class TrainingRun:
         self.net_params = net_params
         self.stratify = stratify
         self.targets = targets
+        self.initial_weights = initial_weights
 
     # ----------------------------------------------------------------- steps
 
@@ -279,6 +284,24 @@ class TrainingRun:
             **(self.net_params or {}),
         )
 
+    def load_initial_weights(self, module):
+        """Copy ``initial_weights`` into ``module`` (its other weights keep their start).
+
+        Raises
+        ------
+        ValueError
+            If a name is not one of the module's, or a shape differs.
+        """
+        state = {name: torch.as_tensor(np.asarray(value))
+                 for name, value in (self.initial_weights or {}).items()}
+        try:
+            unexpected = module.load_state_dict(state, strict=False).unexpected_keys
+        except RuntimeError as exc:
+            raise ValueError(f"the initial weights do not fit the network: {exc}") from None
+        if unexpected:
+            raise ValueError(f"the initial weights name parameters the network does not "
+                             f"have: {sorted(unexpected)}")
+
     def refresh(self, net, *, train_split, callbacks):
         """Give a fitted net the estimator's current settings, to train it further.
 
@@ -355,6 +378,8 @@ class TrainingRun:
             torch.manual_seed(seed)
             if not getattr(net, "initialized_", False):
                 net.initialize()
+                if self.initial_weights:
+                    self.load_initial_weights(net.module_)
             left = epochs
             if checkpoint is not None:
                 left = saver.resume(net, checkpoint, epochs=start + epochs)

@@ -238,6 +238,51 @@ def test_partial_fit_bad_classes():
         clf.partial_fit(IDS, np.array([[0, 1], [1, 0], [0, 1], [1, 1]]))
 
 
+BAD_UNLABELLED = [
+    pytest.param(-1, ["a", "b", "a", -1], r"unlabeled_label=-1 is a number but the labels in y "
+                 r"are strings.*unlabeled_label=''.*or pass unlabeled_label=None",
+                 id="number-marker-string-labels"),
+    pytest.param(-1, ["-1", "0", "1", "-1"], r"mark unlabelled rows with a string: "
+                 r"unlabeled_label='-1'", id="labels-read-as-strings"),
+    pytest.param("", [0, 1, 0, ""], r"unlabeled_label='' is a string but the labels in y are "
+                 r"numbers.*unlabeled_label=-1", id="string-marker-number-labels"),
+    pytest.param(-1, [-1, -1, -1, -1], r"every row of y is unlabelled \(unlabeled_label=-1\)",
+                 id="no-labelled-row"),
+    pytest.param(-1, [0, -1, 0, -1], r"at least 2 classes in y among the labelled rows "
+                 r"\(unlabeled_label=-1\); got one class: \[0\]", id="one-labelled-class"),
+    pytest.param(-1, [0, None, 1, -1], r"missing label \(None\) at index 1",
+                 id="missing-label"),
+    pytest.param(-1, np.array([[0, 1], [1, 0], [0, 1], [1, 1]]),
+                 "multi-label y with unlabelled rows is not supported", id="multi-label"),
+    pytest.param(-1, [{"a"}, {"b"}, set(), {"a", "b"}],
+                 "multi-label y with unlabelled rows is not supported", id="label-sets"),
+]
+
+
+@pytest.mark.parametrize("marker, y, match", BAD_UNLABELLED)
+def test_bad_unlabelled_rows(marker, y, match):
+    with pytest.raises(ValueError, match=match):
+        LSTMClassifier(**FAST, unlabeled_label=marker).fit(IDS, y)
+
+
+def test_unlabelled_rows_with_only_zero_weights_left():
+    with pytest.raises(ValueError, match="every labelled row has a sample weight of zero"):
+        LSTMClassifier(**FAST, unlabeled_label=-1).fit(IDS, [0, 1, -1, -1],
+                                                       sample_weight=[0, 0, 1, 1])
+
+
+@pytest.mark.parametrize("params, match", [
+    pytest.param({"pretraining": "bert"}, "'pretraining' parameter of LSTMClassifier must be",
+                 id="pretraining"),
+    pytest.param({"pretraining_epochs": 0}, "'pretraining_epochs' parameter", id="epochs"),
+    pytest.param({"memory": 3}, "'memory' parameter", id="memory"),
+    pytest.param({"unlabeled_label": [-1]}, "'unlabeled_label' parameter", id="marker-list"),
+])
+def test_bad_pretraining_parameters(params, match):
+    with pytest.raises(ValueError, match=match):
+        LSTMClassifier(**FAST, **params).fit(IDS, [0, 1, 0, 1])
+
+
 @pytest.mark.parametrize("y, match", [
     pytest.param(["good", "bad", "good", "bad"], r"numeric targets; y\[0\] is str",
                  id="strings"),

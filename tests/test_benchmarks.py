@@ -103,3 +103,34 @@ def test_regression_sample_run_writes_every_figure(imdb_data_home, tmp_path):
         assert row["rmse"] > 0
     assert "alpha" in str(models["tfidf_ridge"]["chosen on the holdout"])
     assert "RMSE" in stdout
+
+
+def test_semisupervised_smoke_run_writes_every_row_and_the_curve(tmp_path, fake_imdb,
+                                                                 monkeypatch):
+    fake_imdb.write_tree(tmp_path / "data", fake_imdb.labelled_reviews(n_per_class=30))
+    monkeypatch.setenv("SKLSTM_CACHE", str(tmp_path / "cache"))
+    out, png = tmp_path / "semisupervised.json", tmp_path / "curve.png"
+    stdout = _run(tmp_path / "data", "benchmarks/semisupervised.py", "--budgets", "20", "60",
+                  "--seeds", "2", "--max-epochs", "1", "--verbose", "0", "--out", str(out),
+                  "--plot", str(png))
+    result = json.loads(out.read_text())
+    models = {"tfidf_logreg", "nblr", "lstm", "lstm_lm_labelled", "lstm_word2vec", "lstm_lm"}
+    assert (result["n_train"], result["n_unsup"], result["n_test"]) == (60, 1, 60)
+    # Two draws of 20 labels, one of all 60, for each model.
+    assert len(result["rows"]) == 3 * len(models)
+    assert set(result["summary"]) == models
+    for budgets in result["summary"].values():
+        assert {b: v["n"] for b, v in budgets.items()} == {"20": 2, "60": 1}
+        assert all(0 <= v["mean"] <= 1 for v in budgets.values())
+    for row in result["rows"]:
+        assert {"accuracy", "fit_s", "predict_s", "peak_rss_mib"} <= set(row)
+        if row["model"] == "lstm_lm":
+            assert row["n_unlabeled"] == 61 - row["budget"]
+            assert row["pretraining_history"][0]["loss"] > 0
+        if row["model"] == "lstm_lm_labelled":  # pretrained on its labelled reviews only
+            assert row["n_unlabeled"] == 0
+            assert row["pretraining_history"][0]["n_tokens"] > 0
+        if row["model"].startswith("lstm"):
+            assert 0 <= row["best_valid_acc"] <= 1 and len(row["valid_acc"]) == 1
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    assert "lstm_lm" in stdout and "accuracy" in stdout

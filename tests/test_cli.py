@@ -198,6 +198,12 @@ def test_compare_a_csv_writes_a_report(reviews_table, tmp_path, capsys):
     assert page.startswith("<!DOCTYPE html>") and "<h2>Learning curves</h2>" in page
     assert page.count("data:image/png;base64,") == 4  # scores, confusion, curves, data
     assert "tfidf_logreg" in stdout
+    # The LSTM's most confident test predictions, explained beside TF-IDF's.
+    assert "<h2>Explained predictions</h2>" in page
+    n_explained = page.count("<h3>most confident ")
+    assert 1 <= n_explained <= 6
+    assert page.count("lstm (integrated gradients)") == n_explained
+    assert page.count("tfidf_logreg (occlusion)") == n_explained
 
 
 def test_compare_with_a_test_file_warns_of_unseen_labels(reviews_table, tmp_path, capsys):
@@ -372,16 +378,59 @@ def test_readme_commands_run_as_written(reviews_table, tmp_path, capsys, monkeyp
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     quick_start = readme[readme.index("## Quick start"):readme.index("```python")]
     commands = re.findall(r"^    \.venv/bin/sklstm (.+)$", quick_start, flags=re.M)
-    assert [c.split()[0] for c in commands] == ["compare", "train", "predict"]
+    assert [c.split()[0] for c in commands] == ["compare", "train", "predict", "explain"]
     monkeypatch.chdir(tmp_path)
     reviews_table(tmp_path / "reviews.csv")
     reviews_table(tmp_path / "new_reviews.csv", n_per_class=4, seed=1)
     for command in commands:
-        status, _, err = run(shlex.split(command), capsys)
+        status, out, err = run(shlex.split(command), capsys)
         assert status == 0, f"{command}: {err}"
+    assert out.startswith("integrated_gradients for ") and len(out.splitlines()) == 6
     assert (tmp_path / "sklstm-results" / "report.html").is_file()
     import pandas as pd
 
     predictions = pd.read_csv(tmp_path / "predictions.csv", dtype=str)
     assert len(predictions) == 12 and predictions["id"].tolist() == [
         f"{i:04d}" for i in range(12)]
+
+
+def test_explain_prints_tokens_with_weights(reviews_table, tmp_path, capsys, monkeypatch):
+    import sklstm
+    from sklstm.explain import explain
+
+    data = reviews_table(tmp_path / "reviews.csv", classes=("pos", "neg"))
+    model = tmp_path / "model.sklstm"
+    assert run(["train", str(data), "--max-epochs", "2", "--out", str(model)], capsys)[0] == 0
+    pipe = sklstm.load(model)
+    text = "a wonderful film with a dull ending"
+    status, out, err = run(["explain", str(model), text], capsys)
+    assert status == 0, err
+    [expected] = explain(pipe, [text])
+    assert out.strip() == expected.to_text()
+    lines = out.splitlines()
+    assert lines[0].startswith(f"integrated_gradients for {pipe.predict([text])[0]!r}")
+    assert [line.split()[1] for line in lines[1:]] == expected.tokens
+    # --top, another class, occlusion, stdin
+    status, out, _ = run(["explain", str(model), text, "--top", "2", "--class", "neg",
+                          "--method", "occlusion"], capsys)
+    assert status == 0 and out.splitlines()[0].startswith("occlusion for 'neg'")
+    assert len(out.splitlines()) == 3
+    status, out, _ = run(["explain", str(model)], capsys, stdin="great\n\nawful film\n",
+                         monkeypatch=monkeypatch)
+    assert status == 0 and out.count("integrated_gradients for") == 3
+    assert "(no tokens)" in out  # the empty line: an explanation without tokens
+
+
+def test_explain_bad_input(reviews_table, tmp_path, capsys, monkeypatch):
+    data = reviews_table(tmp_path / "reviews.csv", classes=("pos", "neg"))
+    model = tmp_path / "model.sklstm"
+    assert run(["train", str(data), "--max-epochs", "1", "--out", str(model)], capsys)[0] == 0
+    nothing = tmp_path / "nothing"
+    assert "attention explanations need pooling='attention'" in _bad(
+        ["explain", str(model), "good", "--method", "attention"], capsys, nothing)
+    assert "column 'meh' is neither one of ['neg', 'pos']" in _bad(
+        ["explain", str(model), "good", "--class", "meh"], capsys, nothing)
+    assert "no such model file" in _bad(["explain", str(tmp_path / "none.sklstm"), "x"],
+                                        capsys, nothing)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    assert "no texts to explain" in _bad(["explain", str(model)], capsys, nothing)

@@ -23,6 +23,7 @@ NOTEBOOKS = {
                                  "02_confusion_matrices.png"],
     "03_grid_search.py": ["03_grid_search.png"],
     "04_chinese_text.py": ["04_confusion_matrices.png"],
+    "05_explanations.py": ["05_explanation.png"],
 }
 
 
@@ -68,6 +69,15 @@ def test_notebook_runs_and_saves_its_figures(name, tmp_path, monkeypatch, reques
         assert any("LSTMClassifier" in html for html in outputs(notebook, "text/html"))
         assert outputs(notebook, "application/vnd.jupyter.widget-view+json")
         assert any("test accuracy" in out.get("text", "") for cell in notebook.cells
+                   for out in cell.get("outputs", []))
+    if name == "05_explanations.py":
+        # Highlighted tokens for each method and model, and the side-by-side block.
+        html = outputs(notebook, "text/html")
+        assert sum('class="sklstm-explanation"' in h for h in html) >= 5
+        assert any("TF-IDF, occlusion" in h and "LSTM, integrated gradients" in h
+                   for h in html)
+        assert any("attention for" in h for h in html)
+        assert any("completeness error:" in out.get("text", "") for cell in notebook.cells
                    for out in cell.get("outputs", []))
 
 

@@ -45,16 +45,18 @@ ALLOWED = {
     # layer 3
     "training": {"batching", "callbacks", "checkpoint", "modules", "nets", "schedules"},
     "word2vec": {"_utils", "tokenizer", "word_vectors"},
+    "pretraining": {"_utils", "batching", "modules", "word_vectors"},
     "nets": set(),
     # layer 4: the estimators' shared base, the estimators, and the compatibility module
     "base": {"_utils", "batching", "modules", "schedules", "training", "word_vectors"},
-    "classifier": {"_utils", "base", "nets", "schedules"},
+    "classifier": {"_utils", "base", "nets", "pretraining", "schedules"},
     "regressor": {"_utils", "base", "nets"},
     "embeddings": {"word_vectors", "vector_files", "word2vec"},
     # layer 5: saving, and the package's front doors
     "persistence": {"_utils", "classifier", "regressor", "tokenizer", "__init__"},
-    "cli": {"_utils", "__init__", "baselines", "comparison", "datasets", "history", "persistence",
-            "plotting", "report", "streaming", "tables"},
+    "explain": {"_utils", "batching", "classifier", "regressor", "tokenizer"},
+    "cli": {"_utils", "__init__", "baselines", "comparison", "datasets", "explain", "history",
+            "persistence", "plotting", "report", "streaming", "tables"},
     "__init__": {"classifier", "persistence", "regressor", "tokenizer", "word_vectors",
                  "vector_files", "word2vec"},
     "__main__": {"cli"},
@@ -69,6 +71,8 @@ NEVER = {
     "regressor": {"tokenizer", "vector_files", "word2vec", "embeddings", "cli", "persistence"},
     "base": {"tokenizer", "vector_files", "word2vec", "embeddings", "cli", "persistence"},
     "tokenizer": {"classifier", "training", "modules", "persistence", "cli"},
+    "pretraining": {"tokenizer", "vector_files", "word2vec", "embeddings", "classifier", "cli",
+                    "persistence"},
 }
 
 

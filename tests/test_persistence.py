@@ -321,6 +321,9 @@ def test_model_files_of_earlier_versions_still_load(path, tmp_path):
     clf = pipe[-1]
     assert len(clf.history_) == clf.n_iter_ == expected["n_epochs"]
     assert clf.vocab_size_ == pipe[0].vocab_size_
+    # Parameters and attributes newer than the file take their defaults.
+    assert clf.pretraining is None and clf.unlabeled_label is None
+    assert clf.pretraining_history_ == [] and clf.n_unlabeled_ == 0
     # Saved again by this version, it loads to the same model.
     again = sklstm.load(sklstm.save(pipe, tmp_path / "again.sklstm"))
     np.testing.assert_array_equal(again.predict_proba(probe), pipe.predict_proba(probe))
@@ -338,6 +341,19 @@ def test_pickles_of_0_1_with_n_vocab_load(pipe):
     clf = LSTMClassifier.__new__(LSTMClassifier)
     clf.__setstate__(state)
     assert clf.vocab_size_ == pipe[-1].vocab_size_ and "n_vocab_" not in vars(clf)
+
+
+def test_pickles_without_newer_parameters_load_with_their_defaults(pipe):
+    state = pipe[-1].__getstate__()
+    for name in ("unlabeled_label", "pretraining", "pretraining_epochs", "memory",
+                 "pretraining_history_", "n_unlabeled_"):
+        state.pop(name)  # as sklstm 0.2 pickled it
+    clf = LSTMClassifier.__new__(LSTMClassifier)
+    clf.__setstate__(state)
+    assert clf.get_params()["pretraining"] is None and clf.memory is None
+    assert clf.pretraining_history_ == [] and clf.n_unlabeled_ == 0
+    X = pipe[0].transform(TEXTS)
+    np.testing.assert_array_equal(clf.predict_proba(X), pipe[-1].predict_proba(X))
 
 
 def test_multilabel_and_weighted_models_survive_save_load_and_pickle(tmp_path):

@@ -57,6 +57,29 @@ def test_page_has_every_section_and_inline_images_only(report_args):
     assert "fit_seconds" in page and "3.0000" in page
 
 
+def test_explained_predictions_are_shown_side_by_side(report_args):
+    from sklstm.explain import Explanation
+
+    def explanation(method, weights):
+        return Explanation(text="a <dull> film", tokens=["a", "<dull>", "film"],
+                           weights=np.array(weights, dtype=float)[:, None], method=method,
+                           columns=["neg"], prediction="neg")
+
+    explained = [("most confident wrong: test text 3 (true label 'pos')",
+                  [("lstm (integrated gradients)", explanation("integrated_gradients",
+                                                                [0.1, 2.0, -0.5])),
+                   ("tfidf_logreg (occlusion)", explanation("occlusion", [0, 0.3, 0]))])]
+    page = build_report(**report_args, explanations=explained)
+    section = page[page.index("<h2>Explained predictions</h2>"):page.index(
+        "<h2>Environment</h2>")]
+    assert "most confident wrong: test text 3 (true label &#x27;pos&#x27;)" in section
+    assert section.count('<div class="sklstm-explanation"') == 2
+    assert "&lt;dull&gt;" in section and "<dull>" not in section  # tokens escaped
+    assert 'title="+2.0000" style="background:rgba(214,39,40,0.80)' in section  # strongest red
+    assert 'title="-0.5000" style="background:rgba(31,119,180,0.20)' in section
+    assert "<h2>Explained predictions</h2>" not in build_report(**report_args)
+
+
 def test_per_class_scores_are_right(report_args):
     page = build_report(**report_args)
     lstm = page[page.index("<h3>lstm</h3>"):]

@@ -1,0 +1,254 @@
+"""Semi-supervised benchmark (issue 14): IMDB test accuracy against the number of labels.
+
+For each label budget (default 500, 2,000, 5,000 and 25,000 labelled
+training reviews, drawn stratified from train; ``--seeds`` draws, 3 by
+default, for every budget below all of train) the models are fitted and
+scored once on the 25k test reviews. The unlabelled reviews are the rest of
+train and the 50k ``unsup`` reviews. Rows:
+
+- ``tfidf_logreg`` and ``nblr`` (:mod:`sklstm.baselines`): the labelled
+  reviews only;
+- ``lstm``: ``make_pipeline(TextTokenizer(), LSTMClassifier())`` with its
+  defaults, on the labelled reviews only;
+- ``lstm_lm_labelled``: the same with ``pretraining='lm'``: the language
+  model learns from the labelled reviews themselves, nothing else (the
+  question of whether the default should pretrain);
+- ``lstm_word2vec`` and ``lstm_lm``: ``LSTMClassifier(unlabeled_label=-1,
+  pretraining='word2vec' | 'lm')`` with otherwise default parameters, fitted
+  on all train and unsup reviews, the unlabelled ones marked -1. Their ids
+  come from one ``TextTokenizer`` fitted on all those reviews (no test
+  review), so every budget sees the same id matrix, and the pretraining,
+  cached in ``--cache``, runs once per seed and method, whatever the budget.
+
+The LSTMs' ``random_state`` is the draw's seed. Figures per fit: test
+accuracy, the LSTMs' best ``valid_acc`` on their own validation split of the
+labelled reviews (what a choice of defaults may look at: it is train data),
+fit and predict seconds (a cached pretraining counts in the
+first fit that ran it), the process's peak RSS so far. Written to
+``benchmarks/results/semisupervised.json`` with the mean and standard
+deviation per model and budget, and a learning curve (accuracy against
+labelled reviews) to ``benchmarks/results/semisupervised.png``::
+
+    SKLSTM_DATA=../shared/datasets .venv/bin/python benchmarks/semisupervised.py
+    .venv/bin/python benchmarks/semisupervised.py --sample 600 --unlabeled-size 500 \\
+        --budgets 100 600 --seeds 1 --max-epochs 1          # smoke run
+"""
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import machine_info, peak_rss_mb, write_json  # noqa: E402
+
+from sklstm import LSTMClassifier, TextTokenizer  # noqa: E402
+from sklstm.baselines import make_nblr, make_tfidf_logreg  # noqa: E402
+from sklstm.datasets import load_imdb  # noqa: E402
+
+UNLABELLED = -1
+# The models that learn from the unlabelled reviews.
+SEMI_SUPERVISED = ("lstm_word2vec", "lstm_lm")
+
+
+def _lstm_params(args, seed):
+    params = {"random_state": seed, "verbose": args.verbose}
+    if args.max_epochs is not None:
+        params["max_epochs"] = args.max_epochs
+    return params
+
+
+def _supervised(make):
+    """A model fitted on the labelled texts only."""
+    def fit(data, labelled, seed, args):
+        model = make(seed, args)
+        texts = [data.texts[i] for i in labelled]
+        return model.fit(texts, data.y[labelled]), lambda: model.predict(data.test_texts)
+    return fit
+
+
+def _pretrained(method):
+    """An LSTMClassifier fitted on the shared ids of all texts, the unlabelled marked -1."""
+    def fit(data, labelled, seed, args):
+        y = np.full(len(data.ids), UNLABELLED)
+        y[labelled] = data.y[labelled]
+        model = LSTMClassifier(unlabeled_label=UNLABELLED, pretraining=method,
+                               pretraining_epochs=args.pretraining_epochs, memory=args.cache,
+                               **_lstm_params(args, seed))
+        model.fit(data.ids, y)
+        return model, lambda: model.predict(data.tokenizer.transform(data.test_texts))
+    return fit
+
+
+MODELS = {
+    "tfidf_logreg": _supervised(lambda seed, args: make_tfidf_logreg()),
+    "nblr": _supervised(lambda seed, args: make_nblr()),
+    "lstm": _supervised(lambda seed, args: make_pipeline(
+        TextTokenizer(), LSTMClassifier(**_lstm_params(args, seed)))),
+    "lstm_lm_labelled": _supervised(lambda seed, args: make_pipeline(
+        TextTokenizer(), LSTMClassifier(pretraining="lm",
+                                        pretraining_epochs=args.pretraining_epochs,
+                                        **_lstm_params(args, seed)))),
+    "lstm_word2vec": _pretrained("word2vec"),
+    "lstm_lm": _pretrained("lm"),
+}
+
+
+class Data:
+    """The train texts (labelled first), the unlabelled pool, the test texts and the shared ids."""
+
+    def __init__(self, args):
+        train, unsup, test = load_imdb("train"), load_imdb("unsup"), load_imdb("test")
+        train_texts, y_train = list(train.data), np.asarray(train.target)
+        if args.sample is not None and args.sample < len(train_texts):
+            keep, _ = train_test_split(np.arange(len(train_texts)), train_size=args.sample,
+                                       stratify=y_train, random_state=0)
+            train_texts, y_train = [train_texts[i] for i in keep], y_train[keep]
+        test_texts, y_test = list(test.data), np.asarray(test.target)
+        if args.sample is not None and args.sample < len(test_texts):
+            keep, _ = train_test_split(np.arange(len(test_texts)), train_size=args.sample,
+                                       stratify=y_test, random_state=0)
+            test_texts, y_test = [test_texts[i] for i in keep], y_test[keep]
+        unsup_texts = list(unsup.data)
+        if args.unlabeled_size is not None:
+            unsup_texts = unsup_texts[:args.unlabeled_size]
+        self.n_train = len(train_texts)
+        self.texts = train_texts + unsup_texts   # rows 0 .. n_train - 1 may be labelled
+        self.y = np.concatenate([y_train, np.full(len(unsup_texts), UNLABELLED)])
+        self.test_texts, self.y_test = test_texts, y_test
+        self.tokenizer = self.ids = None
+        if any(name in args.models for name in SEMI_SUPERVISED):
+            start = time.perf_counter()
+            self.tokenizer = TextTokenizer()
+            self.ids = self.tokenizer.fit_transform(self.texts)
+            print(f"tokenized {len(self.texts):,} texts in {time.perf_counter() - start:.0f} s "
+                  f"(vocabulary {self.tokenizer.vocab_size_:,})", flush=True)
+
+    def draw(self, budget, seed):
+        """Indices of ``budget`` labelled train reviews, stratified."""
+        if budget >= self.n_train:
+            return np.arange(self.n_train)
+        labelled, _ = train_test_split(np.arange(self.n_train), train_size=budget,
+                                       stratify=self.y[:self.n_train], random_state=seed)
+        return np.sort(labelled)
+
+
+def summarize(rows):
+    """Mean, standard deviation and number of seeds of the accuracy per model and budget."""
+    summary = {}
+    for row in rows:
+        summary.setdefault(row["model"], {}).setdefault(str(row["budget"]), []).append(
+            row["accuracy"])
+    return {model: {budget: {"mean": float(np.mean(values)), "std": float(np.std(values)),
+                             "n": len(values)} for budget, values in budgets.items()}
+            for model, budgets in summary.items()}
+
+
+def plot(summary, path):
+    """Accuracy against labelled reviews, one line per model (error bars: the seeds' std)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    ticks = sorted({int(b) for budgets in summary.values() for b in budgets})
+    for model, budgets in summary.items():
+        x = sorted(int(b) for b in budgets)
+        mean = [budgets[str(b)]["mean"] for b in x]
+        std = [budgets[str(b)]["std"] for b in x]
+        ax.errorbar(x, mean, yerr=std, marker="o", capsize=3, label=model)
+    ax.set_xscale("log")
+    ax.set_xticks(ticks, [f"{b:,}" for b in ticks])
+    ax.minorticks_off()
+    ax.set_xlabel("labelled training reviews")
+    ax.set_ylabel("test accuracy")
+    ax.set_title("IMDB: accuracy against the number of labels")
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", nargs="+", default=list(MODELS),
+                        help=f"models to run, of {', '.join(MODELS)} (default: all)")
+    parser.add_argument("--budgets", nargs="+", type=int, default=[500, 2000, 5000, 25000],
+                        help="numbers of labelled train reviews (default: 500 2000 5000 25000)")
+    parser.add_argument("--seeds", type=int, default=3,
+                        help="draws per budget below all of train (default: 3)")
+    parser.add_argument("--sample", type=int, default=None,
+                        help="use this many train and test reviews (a smoke run)")
+    parser.add_argument("--unlabeled-size", type=int, default=None,
+                        help="use only this many unsup reviews (a smoke run)")
+    parser.add_argument("--max-epochs", type=int, default=None)
+    parser.add_argument("--pretraining-epochs", type=int, default=None)
+    parser.add_argument("--cache", default=None,
+                        help="folder caching the pretraining (default: a temporary folder)")
+    parser.add_argument("--verbose", type=int, default=1)
+    parser.add_argument("--out", default="benchmarks/results/semisupervised.json")
+    parser.add_argument("--plot", default="benchmarks/results/semisupervised.png")
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.models) - set(MODELS))
+    if unknown:
+        parser.error(f"unknown models {unknown}; choose from {', '.join(MODELS)}")
+    if min(args.budgets) < 2 or args.seeds < 1:
+        parser.error("budgets must be at least 2 and --seeds at least 1")
+
+    with tempfile.TemporaryDirectory(prefix="sklstm-pretraining-") as tmp:
+        args.cache = args.cache or tmp
+        data = Data(args)
+        print(f"{data.n_train:,} train reviews, {len(data.texts) - data.n_train:,} unsup, "
+              f"{len(data.test_texts):,} test", flush=True)
+        rows = []
+        for budget in sorted(set(min(b, data.n_train) for b in args.budgets)):
+            seeds = range(args.seeds) if budget < data.n_train else [0]
+            for seed in seeds:
+                labelled = data.draw(budget, seed)
+                for name in args.models:
+                    start = time.perf_counter()
+                    model, predict = MODELS[name](data, labelled, seed, args)
+                    fit_s = time.perf_counter() - start
+                    start = time.perf_counter()
+                    predicted = predict()
+                    predict_s = time.perf_counter() - start
+                    row = {"model": name, "budget": int(budget), "seed": seed,
+                           "n_unlabeled": int(len(data.texts) - len(labelled))
+                           if name in SEMI_SUPERVISED else 0,
+                           "accuracy": float(np.mean(predicted == data.y_test)),
+                           "fit_s": round(fit_s, 1), "predict_s": round(predict_s, 1),
+                           "peak_rss_mib": round(peak_rss_mb())}
+                    lstm = model[-1] if hasattr(model, "steps") else model
+                    valid = [epoch["valid_acc"] for epoch in getattr(lstm, "history_", [])
+                             if "valid_acc" in epoch]
+                    if valid:
+                        row["best_valid_acc"] = float(max(valid))
+                        row["valid_acc"] = [float(v) for v in valid]
+                    if getattr(lstm, "pretraining_history_", None):
+                        row["pretraining_history"] = lstm.pretraining_history_
+                    rows.append(row)
+                    valid = (f"  best valid_acc {row['best_valid_acc']:.4f}"
+                             if "best_valid_acc" in row else "")
+                    print(f"{name:16s} {budget:>6,} labels  seed {seed}  accuracy "
+                          f"{row['accuracy']:.4f}{valid}  fit {fit_s:.0f} s  predict "
+                          f"{predict_s:.0f} s  peak RSS {row['peak_rss_mib']} MiB", flush=True)
+    summary = summarize(rows)
+    write_json(args.out, {"machine": machine_info(), "n_train": data.n_train,
+                          "n_unsup": len(data.texts) - data.n_train,
+                          "n_test": len(data.test_texts), "budgets": args.budgets,
+                          "seeds": args.seeds, "summary": summary, "rows": rows})
+    print(f"wrote {args.out}")
+    plot(summary, args.plot)
+    print(f"wrote {args.plot}")
+
+
+if __name__ == "__main__":
+    main()
