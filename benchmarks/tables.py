@@ -97,7 +97,8 @@ def main(argv=None):
                   f"file {size:6.1f} MiB", flush=True)
 
         train = load_imdb("train")
-        index = np.random.default_rng(0).choice(len(train.data), 2000, replace=False)
+        index = np.random.default_rng(0).choice(len(train.data), min(2000, len(train.data)),
+                                                replace=False)
         pipe = make_pipeline(TextTokenizer(), LSTMClassifier(
             embedding_dim=64, hidden_size=64, max_epochs=1, random_state=0,
             validation_fraction=None, early_stopping=False))

@@ -134,3 +134,16 @@ def test_semisupervised_smoke_run_writes_every_row_and_the_curve(tmp_path, fake_
             assert 0 <= row["best_valid_acc"] <= 1 and len(row["valid_acc"]) == 1
     assert png.read_bytes()[:4] == b"\x89PNG"
     assert "lstm_lm" in stdout and "accuracy" in stdout
+
+
+def test_tables_smoke_run_reads_every_format_and_streams_predictions(tmp_path, fake_imdb):
+    fake_imdb.write_tree(tmp_path / "data", fake_imdb.labelled_reviews(n_per_class=30))
+    out = tmp_path / "tables.json"
+    stdout = _run(tmp_path / "data", "benchmarks/tables.py", "--rows", "100", "--out", str(out))
+    result = json.loads(out.read_text())
+    assert result["n_rows"] == 100
+    assert set(result["read"]) == {"data.csv", "data.csv.gz", "data.jsonl", "data.parquet"}
+    assert all(row["rows_per_s"] > 0 and row["file_mib"] >= 0 for row in result["read"].values())
+    assert set(result["predict"]) == {"streaming (2048 rows a batch)", "one batch"}
+    assert all(row["peak_rss_mib"] > 0 for row in result["predict"].values())
+    assert "read data.parquet" in stdout
