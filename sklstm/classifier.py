@@ -361,10 +361,9 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
         random_state = self.random_state
         if not isinstance(random_state, (Integral, type(None))):  # a RandomState: draw a seed
             random_state = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-        memory = os.fspath(self.memory) if isinstance(self.memory, os.PathLike) else self.memory
         result = pretrain(X, method=self.pretraining, module_params=encoder,
                           epochs=self.pretraining_epochs, random_state=random_state,
-                          device=device, verbose=self.verbose, memory=memory)
+                          device=device, verbose=self.verbose, memory=self.memory)
         self.pretraining_history_ = list(result.history)
         if result.embeddings is not None:
             module_params = dict(module_params, embeddings=result.embeddings,

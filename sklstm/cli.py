@@ -609,10 +609,9 @@ def cmd_explain(args):
             raise CommandError("no texts to explain: give them as arguments, or one a line "
                                "on stdin")
     try:
-        explanations = explain(model, texts, method=args.method)
-        if args.column is not None and explanations:
-            explanations[0].column_weights(args.column)  # an unknown class: one clear error
-        print(explanations.to_text(column=args.column, top=args.top))
+        # An unknown --class raises in to_text, before anything is printed.
+        print(explain(model, texts, method=args.method).to_text(column=args.column,
+                                                                top=args.top))
     except ValueError as exc:
         raise CommandError(_message(exc)) from None
     return 0
