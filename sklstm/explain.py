@@ -526,10 +526,17 @@ class _Embedded:
 
 
 class _FrozenEval:
-    """The module in eval mode with its parameters not requiring gradients, restored on exit."""
+    """The module in eval mode with its parameters not requiring gradients, restored on exit.
 
-    def __init__(self, module):
+    With ``differentiable=True`` (gradients with respect to the inputs), the
+    recurrent layers on CUDA run in training mode with their dropout set to
+    zero: cuDNN computes an RNN's backward pass only in training mode, and
+    without dropout that mode computes the same function as eval mode.
+    """
+
+    def __init__(self, module, *, differentiable=False):
         self.module = module
+        self.differentiable = differentiable
 
     def __enter__(self):
         self.training = self.module.training
@@ -537,9 +544,19 @@ class _FrozenEval:
         self.module.eval()
         for p in self.module.parameters():
             p.requires_grad_(False)
+        self.dropouts = []
+        if self.differentiable:
+            for layer in self.module.modules():
+                if isinstance(layer, torch.nn.RNNBase) and any(
+                        p.is_cuda for p in layer.parameters()):
+                    self.dropouts.append((layer, layer.dropout))
+                    layer.dropout = 0.0
+                    layer.train()
         return self.module
 
     def __exit__(self, *exc):
+        for layer, dropout in self.dropouts:
+            layer.dropout = dropout
         for p, flag in zip(self.module.parameters(), self.flags):
             p.requires_grad_(flag)
         self.module.train(self.training)
@@ -556,8 +573,12 @@ def _rows_by_length(lengths, rows_per_batch):
     return [order[i:i + rows_per_batch] for i in range(0, len(order), rows_per_batch)]
 
 
+#: The quadrature rules of integrated gradients; 'adaptive' is the default.
+INTEGRATIONS = ("adaptive", "gausslegendre", "trapezoid", "midpoint")
+
+
 def _quadrature(n_steps, rule):
-    """Points in [0, 1] and their weights (summing to 1) for the path integral."""
+    """Points in [0, 1] and their weights (summing to 1) of a fixed rule."""
     if rule == "gausslegendre":
         x, w = np.polynomial.legendre.leggauss(n_steps)
         return (x + 1) / 2, w / 2
@@ -568,46 +589,174 @@ def _quadrature(n_steps, rule):
         w = np.full(n_steps, 1.0 / (n_steps - 1))
         w[[0, -1]] /= 2
         return x, w
-    if rule == "midpoint":
+    if rule in ("midpoint", "adaptive"):
         return (np.arange(n_steps) + 0.5) / n_steps, np.full(n_steps, 1.0 / n_steps)
-    raise ValueError(f"integration must be 'gausslegendre', 'trapezoid' or 'midpoint', "
+    raise ValueError(f"integration must be one of {', '.join(map(repr, INTEGRATIONS))}, "
                      f"got {rule!r}")
 
 
+class _Output:
+    """What integrated gradients explain: a function of the network's raw outputs.
+
+    ``mirrored`` is True where the output has two columns whose sum does not
+    depend on the input (a binary classifier's log-odds or probabilities):
+    the gradients of column 0 are then those of column 1 negated, and one
+    backward pass serves both.
+    """
+
+    def __init__(self, transform, space, mirrored=False):
+        self.transform, self.space, self.mirrored = transform, space, mirrored
+
+
 def _output_transform(estimator, output):
-    """The function from the network's raw outputs to the explained output, and its space."""
+    """The :class:`_Output` that ``output`` of :func:`explain` names for ``estimator``."""
     if isinstance(estimator, LSTMRegressor):
         if output not in ("logit", "prediction", None):
             raise ValueError(f"output={output!r} is not available for LSTMRegressor, whose "
                              "explanations are in its predictions' units (output=None)")
         scale = torch.as_tensor(np.asarray(estimator.target_scale_, dtype=np.float32))
         mean = torch.as_tensor(np.asarray(estimator.target_mean_, dtype=np.float32))
-
-        def transform(z):
-            return z * scale.to(z.device) + mean.to(z.device)
-        return transform, "prediction"
+        return _Output(lambda z: z * scale.to(z.device) + mean.to(z.device), "prediction")
+    binary = not estimator.multilabel_ and len(estimator.classes_) == 2
     if output in (None, "logit"):
-        return (lambda z: z), "logit"
+        if binary:  # each class's log-odds: what decision_function gives for classes_[1]
+            return _Output(lambda z: z - z.flip(1), "logit", mirrored=True)
+        return _Output(lambda z: z, "logit")
     if output == "proba":
         if estimator.multilabel_:
-            return torch.sigmoid, "proba"
-        return (lambda z: torch.softmax(z, dim=1)), "proba"
+            return _Output(torch.sigmoid, "proba")
+        return _Output(lambda z: torch.softmax(z, dim=1), "proba", mirrored=binary)
     if output == "log_proba":
         if estimator.multilabel_:
-            return torch.nn.functional.logsigmoid, "log_proba"
-        return (lambda z: torch.log_softmax(z, dim=1)), "log_proba"
+            return _Output(torch.nn.functional.logsigmoid, "log_proba")
+        return _Output(lambda z: torch.log_softmax(z, dim=1), "log_proba")
     raise ValueError(f"output must be 'logit', 'proba' or 'log_proba', got {output!r}")
 
 
-def _completeness_errors(weights, outputs, baselines):
-    """Each text's largest miss of completeness, relative to its largest output change."""
-    errors = np.zeros(len(weights))
-    for i, w in enumerate(weights):
-        if len(w):
-            delta = outputs[i] - baselines[i]
-            miss = np.abs(w.sum(axis=0) - delta).max()
-            errors[i] = miss / max(np.abs(delta).max(), 1e-6)
-    return errors
+def _completeness_error(attribution, delta):
+    """The largest miss of ``attribution.sum(0)`` over the columns, relative to ``delta``."""
+    miss = np.abs(attribution.sum(axis=0) - delta).max()
+    return miss / max(np.abs(delta).max(), 1e-6)
+
+
+class _Path:
+    """The straight paths from the zero baseline to a group of texts of similar length.
+
+    ``outputs(texts, alphas)`` runs the network on ``alphas[i]`` times the
+    word vectors of text ``texts[i]``, without gradients;
+    ``attributions(texts, alphas)`` also gives, for each such point, the
+    gradient of each explained column with respect to the word vectors times
+    the word vectors, summed over the vectors' dimensions: one row of token
+    weights per point. Both run ``batch_size`` points at a time.
+    """
+
+    def __init__(self, run, vectors, real, explained, n_columns, batch_size):
+        self.run, self.vectors, self.real = run, vectors, real
+        self.explained, self.n_columns, self.batch_size = explained, n_columns, batch_size
+
+    def _chunks(self, texts, alphas):
+        for start in range(0, len(texts), self.batch_size):
+            t = torch.as_tensor(np.asarray(texts[start:start + self.batch_size]),
+                                device=self.vectors.device)
+            a = torch.as_tensor(np.asarray(alphas[start:start + self.batch_size]),
+                                dtype=self.vectors.dtype, device=self.vectors.device)
+            yield t, a.view(-1, 1, 1) * self.vectors[t]
+
+    def outputs(self, texts, alphas):
+        with torch.no_grad():
+            parts = [self.explained.transform(self.run(path, self.real[t])).double().cpu()
+                     for t, path in self._chunks(texts, alphas)]
+        return torch.cat(parts).numpy()
+
+    def attributions(self, texts, alphas):
+        first = 1 if self.explained.mirrored else 0
+        parts = []
+        for t, path in self._chunks(texts, alphas):
+            path.requires_grad_(True)
+            vectors = self.vectors[t]
+            result = torch.zeros(path.shape[:2] + (self.n_columns,), dtype=torch.float64,
+                                 device=path.device)
+            with torch.enable_grad():
+                out = self.explained.transform(self.run(path, self.real[t]))
+                for c in range(first, self.n_columns):
+                    g = torch.autograd.grad(out[:, c].sum(), path,
+                                            retain_graph=c < self.n_columns - 1)[0]
+                    result[:, :, c] = (g * vectors).sum(dim=-1).double()
+            if first:
+                result[:, :, 0] = -result[:, :, 1]
+            parts.append(result.cpu())
+        return torch.cat(parts).numpy()
+
+
+def _fixed_rule(path, n_texts, quadrature):
+    """Token weights (n_texts, width, n_columns) by one fixed quadrature rule."""
+    alphas, alpha_weights = quadrature
+    texts = np.repeat(np.arange(n_texts), len(alphas))
+    points = path.attributions(texts, np.tile(alphas, n_texts))
+    points = points.reshape((n_texts, len(alphas)) + points.shape[1:])
+    return np.tensordot(alpha_weights, points, axes=([0], [1]))
+
+
+def _adaptive(path, n_texts, deltas, ends, *, n_steps, tolerance, max_steps):
+    """Token weights (list of (width, n_columns)) and points used, by adaptive midpoints.
+
+    Each text's path starts cut into ``n_steps`` equal intervals, each given
+    the gradient at its midpoint. The network's outputs at the intervals'
+    ends (forward passes only, a fraction of a gradient's cost) tell how
+    much each interval's weights should sum to, so each interval's own
+    completeness error is known: the intervals that miss the most are cut in
+    three (the middle third keeps its midpoint, the outer thirds get one
+    gradient each), until the text is within ``tolerance`` or has used
+    ``max_steps`` points. Where the output changes abruptly along the path,
+    the points go there.
+    """
+    edges = np.linspace(0.0, 1.0, n_steps + 1)
+    inner = edges[1:-1]
+    texts = np.repeat(np.arange(n_texts), len(inner))
+    values = path.outputs(texts, np.tile(inner, n_texts)).reshape(n_texts, len(inner), -1)
+    values = np.concatenate([ends[0][:, None], values, ends[1][:, None]], axis=1)
+    texts = np.repeat(np.arange(n_texts), n_steps)
+    points = path.attributions(texts, np.tile((edges[:-1] + edges[1:]) / 2, n_texts))
+    points = points.reshape((n_texts, n_steps) + points.shape[1:]) / n_steps
+    # Per text: a list of intervals [start, end, output at start, output at end, weights].
+    intervals = [[[edges[i], edges[i + 1], values[j, i], values[j, i + 1], points[j, i]]
+                  for i in range(n_steps)] for j in range(n_texts)]
+    used = np.full(n_texts, n_steps)
+    scale = np.maximum(np.abs(deltas).max(axis=1), 1e-6)
+    while tolerance is not None:
+        cuts = []
+        for j in range(n_texts):
+            misses = np.array([w.sum(axis=0) - (hi - lo) for _, _, lo, hi, w in intervals[j]])
+            if np.abs(misses.sum(axis=0)).max() <= tolerance * scale[j]:
+                continue
+            room = (max_steps - used[j]) // 2
+            if room < 1:
+                continue
+            worst = np.abs(misses).max(axis=1)
+            k = min(room, int((worst >= worst.max() / 4).sum()))
+            cuts += [(j, i) for i in np.argsort(-worst, kind="stable")[:k]]
+            used[j] += 2 * k
+        if not cuts:
+            break
+        spans = np.array([intervals[j][i][:2] for j, i in cuts])
+        width = (spans[:, 1] - spans[:, 0])[:, None]
+        texts = np.repeat([j for j, _ in cuts], 2)
+        thirds = (spans[:, :1] + width * np.array([1 / 3, 2 / 3])).ravel()
+        sixths = (spans[:, :1] + width * np.array([1 / 6, 5 / 6])).ravel()
+        new_values = path.outputs(texts, thirds)
+        new_points = path.attributions(texts, sixths)
+        pieces = {}
+        for n, (j, i) in enumerate(cuts):
+            a, b, fa, fb, w = intervals[j][i]
+            m1, m2 = thirds[2 * n], thirds[2 * n + 1]
+            f1, f2 = new_values[2 * n], new_values[2 * n + 1]
+            h = (b - a) / 3
+            pieces[j, i] = [[a, m1, fa, f1, new_points[2 * n] * h], [m1, m2, f1, f2, w / 3],
+                            [m2, b, f2, fb, new_points[2 * n + 1] * h]]
+        for j in {j for j, _ in cuts}:
+            intervals[j] = [piece for i, interval in enumerate(intervals[j])
+                            for piece in pieces.get((j, i), [interval])]
+    return [sum(interval[4] for interval in text) for text in intervals], used
 
 
 def _integrated_gradients(estimator, ids, *, n_steps, integration, output, batch_size,
@@ -615,8 +764,9 @@ def _integrated_gradients(estimator, ids, *, n_steps, integration, output, batch
     """Per-token attributions (list of (length, n_columns) arrays), outputs, baselines,
     the output space, the completeness errors and the points used, per text.
 
-    Texts whose weights miss completeness by more than ``tolerance`` are
-    computed again with four times the points, up to ``max_steps``.
+    With a fixed rule, texts whose weights miss completeness by more than
+    ``tolerance`` are computed again with four times the points, up to
+    ``max_steps``; with ``'adaptive'``, the intervals that miss are cut.
     """
     for name, value in (("n_steps", n_steps), ("max_steps", max_steps),
                         ("batch_size", batch_size)):
@@ -625,25 +775,51 @@ def _integrated_gradients(estimator, ids, *, n_steps, integration, output, batch
     if tolerance is not None and not (isinstance(tolerance, (int, float)) and tolerance > 0):
         raise ValueError(f"tolerance must be a positive number or None, got {tolerance!r}")
     _quadrature(int(n_steps), integration)  # check the rule before any work
-    transform, space = _output_transform(estimator, output)
+    explained = _output_transform(estimator, output)
     lengths = sequence_lengths(ids)
     n_columns = len(_columns(estimator))
     weights = [np.zeros((n, n_columns)) for n in lengths]
     outputs = np.zeros((len(ids), n_columns))
     baselines = np.zeros((len(ids), n_columns))
+    errors = np.zeros(len(ids))
     steps_used = np.full(len(ids), int(n_steps))
-    todo = np.flatnonzero(lengths > 0)
-    steps = int(n_steps)
-    while len(todo):
-        _ig_pass(estimator, ids, lengths, todo, transform, n_columns,
-                 _quadrature(steps, integration), batch_size, weights, outputs, baselines)
-        steps_used[todo] = steps
-        errors = _completeness_errors(weights, outputs, baselines)
-        if tolerance is None or steps * 4 > max_steps:
-            break
-        todo = todo[errors[todo] > tolerance]
-        steps *= 4
-    errors = _completeness_errors(weights, outputs, baselines)
+    module = estimator.module_
+    device = _device(module)
+    with _FrozenEval(module, differentiable=True), _Embedded(module) as run:
+        table = module.embedding.weight
+        for rows in _rows_by_length(lengths, max(1, batch_size // int(n_steps))):
+            width = int(lengths[rows].max())
+            X = torch.as_tensor(np.asarray(ids[rows, :width], dtype=np.int64), device=device)
+            X = X.masked_fill(X >= module.num_embeddings, module.unknown_idx)
+            real = X != module.padding_idx
+            vectors = table[X].detach() * real.unsqueeze(-1)  # (k, width, dim)
+            path = _Path(run, vectors, real, explained, n_columns, batch_size)
+            k = len(rows)
+            ends = path.outputs(np.tile(np.arange(k), 2), np.repeat([1.0, 0.0], k))
+            ends = ends[k:], ends[:k]
+            outputs[rows], baselines[rows] = ends[1], ends[0]
+            deltas = ends[1] - ends[0]
+            if integration == "adaptive":
+                found, steps_used[rows] = _adaptive(
+                    path, k, deltas, ends, n_steps=int(n_steps), tolerance=tolerance,
+                    max_steps=max_steps)
+            else:
+                found, todo, steps = [None] * k, np.arange(k), int(n_steps)
+                while len(todo):
+                    sub = _Path(run, vectors[todo], real[todo], explained, n_columns,
+                                batch_size)
+                    for j, w in zip(todo, _fixed_rule(sub, len(todo),
+                                                      _quadrature(steps, integration))):
+                        found[j] = w
+                    steps_used[rows[todo]] = steps
+                    if tolerance is None or steps * 4 > max_steps:
+                        break
+                    todo = np.array([j for j in todo if _completeness_error(
+                        found[j], deltas[j]) > tolerance], dtype=int)
+                    steps *= 4
+            for j, row in enumerate(rows):
+                weights[row] = found[j][:lengths[row]]
+                errors[row] = _completeness_error(weights[row], deltas[j])
     missed = errors > tolerance if tolerance is not None else np.zeros(len(errors), bool)
     if missed.any():
         warnings.warn(f"the integrated gradients of {missed.sum()} of {len(errors)} texts "
@@ -651,55 +827,7 @@ def _integrated_gradients(estimator, ids, *, n_steps, integration, output, batch
                       f"{steps_used[missed].max()} points (largest miss {errors.max():.1%}); "
                       f"raise max_steps (now {max_steps}) for more points",
                       UserWarning, stacklevel=3)
-    return weights, outputs, baselines, space, errors, steps_used
-
-
-def _ig_pass(estimator, ids, lengths, todo, transform, n_columns, quadrature, batch_size,
-             weights, outputs, baselines):
-    """Integrated gradients of the rows ``todo`` with one quadrature; fills the results in."""
-    alphas, alpha_weights = quadrature
-    n_steps = len(alphas)
-    module = estimator.module_
-    device = _device(module)
-    texts_per_batch = max(1, batch_size // n_steps)
-    steps_per_batch = max(1, batch_size // texts_per_batch)
-    with _FrozenEval(module), _Embedded(module) as run:
-        table = module.embedding.weight
-        for batch in _rows_by_length(lengths[todo], texts_per_batch):
-            rows = todo[batch]
-            width = int(lengths[rows].max())
-            X = torch.as_tensor(np.asarray(ids[rows, :width], dtype=np.int64), device=device)
-            X = X.masked_fill(X >= module.num_embeddings, module.unknown_idx)
-            real = X != module.padding_idx
-            vectors = table[X].detach() * real.unsqueeze(-1)  # (k, width, dim)
-            k = len(rows)
-            with torch.no_grad():
-                ends = transform(run(torch.cat([vectors, torch.zeros_like(vectors)]),
-                                     real.repeat(2, 1))).double().cpu().numpy()
-            outputs[rows], baselines[rows] = ends[:k], ends[k:]
-            grads = torch.zeros((n_columns,) + vectors.shape, dtype=torch.float64,
-                                device=device)
-            for start in range(0, n_steps, steps_per_batch):
-                a = torch.as_tensor(alphas[start:start + steps_per_batch], dtype=vectors.dtype,
-                                    device=device)
-                aw = torch.as_tensor(alpha_weights[start:start + steps_per_batch],
-                                     dtype=vectors.dtype, device=device)
-                s = len(a)
-                path = (a.view(s, 1, 1, 1) * vectors.unsqueeze(0)).reshape(
-                    (s * k,) + vectors.shape[1:]).requires_grad_(True)
-                with torch.enable_grad():
-                    out = transform(run(path, real.repeat(s, 1)))
-                    for c in range(n_columns):
-                        g = torch.autograd.grad(out[:, c].sum(), path,
-                                                retain_graph=c < n_columns - 1)[0]
-                        # The weighted sum over the points in float32, accumulated in float64.
-                        grads[c] += torch.tensordot(aw, g.reshape((s,) + vectors.shape),
-                                                    dims=1).double()
-            # The baseline is zero, so the path's length is the word vectors themselves.
-            attribution = (grads * vectors.double().unsqueeze(0)).sum(dim=-1)  # (c, k, width)
-            attribution = attribution.permute(1, 2, 0).cpu().numpy()
-            for i, row in enumerate(rows):
-                weights[row] = attribution[i, :lengths[row]]
+    return weights, outputs, baselines, explained.space, errors, steps_used
 
 
 def _attention(estimator, ids, *, batch_size):
@@ -831,8 +959,8 @@ def _check_texts(texts):
     return list(check_texts(texts, name="explain"))
 
 
-def explain(model, texts, method="integrated_gradients", *, output=None, n_steps=50,
-            integration="gausslegendre", tolerance=0.01, max_steps=200, replace="remove",
+def explain(model, texts, method="integrated_gradients", *, output=None, n_steps=8,
+            integration="adaptive", tolerance=0.01, max_steps=64, replace="remove",
             token_pattern=WORD_PATTERN, batch_size=None):
     """Token attributions: why the model predicted what it did for each text.
 
@@ -869,31 +997,44 @@ def explain(model, texts, method="integrated_gradients", *, output=None, n_steps
           ``token_pattern`` are cut out of the raw text.
     output : {'logit', 'proba', 'log_proba'} or None, default=None
         Integrated gradients only: the output explained. None and
-        ``'logit'``: the network's logit of each class (multi-label: each
-        label's log-odds). ``'proba'``: the probability of each class
-        (softmax; multi-label: sigmoid), the scale of occlusion.
+        ``'logit'``: the network's logit of each class; for a binary
+        classifier each class's log-odds (column 1 is ``decision_function``,
+        column 0 its negative), for a multi-label one each label's log-odds.
+        ``'proba'``: the probability of each class (softmax; multi-label:
+        sigmoid), the scale of occlusion. A binary classifier's two columns
+        mirror each other in both cases, and cost one backward pass.
         ``'log_proba'``: its logarithm. A regressor is explained in its
         predictions' units (the standardised output times
         ``target_scale_``); only None or ``'prediction'`` are allowed.
-    n_steps : int, default=50
-        Integrated gradients only: points of the path integral.
+    n_steps : int, default=8
+        Integrated gradients only: points of the path integral to start
+        with (with a fixed rule: all of them, unless refined).
     tolerance : float or None, default=0.01
-        Integrated gradients only: a text whose weights miss completeness by
-        more than this share of its largest output change (see
-        :attr:`Explanation.completeness_error`) is computed again with four
-        times the points, and so on while that stays within ``max_steps``.
-        Saturated LSTMs change their output abruptly along the path, where
-        50 points are not enough. A UserWarning says how many texts still
-        miss it in the end. None: no check, ``n_steps`` only.
-    max_steps : int, default=200
-        Integrated gradients only: the most points a text is given; with the
-        defaults a text gets 50 points, or 50 and then 200. Each point costs
-        a forward and backward pass, so raise it (to 800 or 3200) for exact
-        completeness at a higher cost.
-    integration : {'gausslegendre', 'trapezoid', 'midpoint'}, default='gausslegendre'
+        Integrated gradients only: the completeness a text's weights should
+        reach, as a share of its largest output change (see
+        :attr:`Explanation.completeness_error`). ``'adaptive'`` adds points
+        where the path misses it; a fixed rule computes a text that misses it
+        again with four times the points, while that stays within
+        ``max_steps``. A UserWarning says how many texts still miss it in
+        the end. None: no check, ``n_steps`` only.
+    max_steps : int, default=64
+        Integrated gradients only: the most gradient points a text is given.
+        Each costs a forward and a backward pass. Saturated LSTMs can change
+        their output almost as a step somewhere along the path (measured on
+        IMDB models: a jump of 2.7 in the log-odds within 4e-8 of the path,
+        in float64 too); there no number of points reaches ``tolerance``,
+        and the warning says so.
+    integration : {'adaptive', 'gausslegendre', 'trapezoid', 'midpoint'}, default='adaptive'
         Integrated gradients only: the quadrature rule over the path.
-        Gauss-Legendre (as Captum's default) is the most accurate for a
-        given ``n_steps``; 'trapezoid' includes both ends of the path.
+        ``'adaptive'``: midpoints of ``n_steps`` equal intervals to start;
+        the network's output at the intervals' ends (a forward pass each,
+        about a fifth of a gradient's cost) says how much each interval's
+        weights should sum to, and the intervals that miss it most are cut
+        in three (two more gradients each) until the text is within
+        ``tolerance`` or has ``max_steps`` points: the points go where the
+        output changes. The fixed rules use ``n_steps`` points for every
+        text: Gauss-Legendre (as Captum's default) is the most accurate for
+        a smooth path; 'trapezoid' includes both ends of the path.
     replace : {'remove', 'unk'}, default='remove'
         Occlusion of an sklstm pipeline: leave each token out, or put
         ``<unk>`` in its place.

@@ -147,3 +147,23 @@ def test_tables_smoke_run_reads_every_format_and_streams_predictions(tmp_path, f
     assert set(result["predict"]) == {"streaming (2048 rows a batch)", "one batch"}
     assert all(row["peak_rss_mib"] > 0 for row in result["predict"].values())
     assert "read data.parquet" in stdout
+
+
+def test_small_data_smoke_run_scores_every_candidate_on_the_train_holdout(tmp_path, fake_imdb,
+                                                                          monkeypatch):
+    fake_imdb.write_tree(tmp_path / "data", fake_imdb.labelled_reviews(n_per_class=20))
+    monkeypatch.setenv("SKLSTM_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "small_data.json"
+    # 40 train reviews: 10 held out, draws of 20 and all of the other 30.
+    stdout = _run(tmp_path / "data", "benchmarks/small_data.py", "--sizes", "20", "40",
+                  "--seeds", "1", "--holdout", "10", "--candidates", "default", "small_64",
+                  "--out", str(out))
+    result = json.loads(out.read_text())
+    assert set(result["candidates"]) == {"default", "small_64"}
+    assert {(r["size"], r["model"]) for r in result["rows"]} == {
+        (size, model) for size in (20, 40) for model in ("tfidf_logreg", "default", "small_64")}
+    for row in result["rows"]:
+        assert 0 <= row["accuracy"] <= 1 and row["fit_s"] >= 0
+        if row["model"] != "tfidf_logreg":
+            assert row["epochs"] >= 1 and row["device"] == "cpu"
+    assert "mean holdout accuracy" in stdout

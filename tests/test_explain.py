@@ -99,9 +99,12 @@ def test_integrated_gradients_find_the_class_token_and_are_complete(binary, data
         np.testing.assert_allclose(e.weights.sum(axis=0), delta,
                                    atol=0.01 * np.abs(delta).max())
         assert e.completeness_error <= 0.01
-        # The explained output is the model's: the logits' difference is decision_function.
+        # Binary: each column is its class's log-odds, so column 0 mirrors column 1.
+        np.testing.assert_array_equal(e.weights[:, 0], -e.weights[:, 1])
+        np.testing.assert_allclose(e.output[0], -e.output[1], rtol=1e-6)
+    # The explained output is the model's: the log-odds of classes_[1] is decision_function.
     scores = binary[-1].decision_function(binary[0].transform(texts[:12]))
-    np.testing.assert_allclose([e.output[1] - e.output[0] for e in explanations], scores,
+    np.testing.assert_allclose([e.output[1] for e in explanations], scores,
                                rtol=1e-4, atol=1e-4)
 
 
@@ -128,16 +131,45 @@ def test_a_miss_of_the_tolerance_is_refined_then_warned(binary, data):
     texts, _ = data
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        explanations = explain(binary, texts[:3], n_steps=2, max_steps=8, tolerance=1e-4)
+        explanations = explain(binary, texts[:3], n_steps=2, max_steps=8, tolerance=1e-4,
+                               integration="gausslegendre")
     assert {e.n_steps for e in explanations} <= {2, 8} and explanations[0].n_steps == 8
-    with pytest.warns(UserWarning, match=r"of 3 texts miss completeness by more than "
-                      r"tolerance=1e-12 with 8 points .* raise max_steps \(now 8\)"):
-        explain(binary, texts[:3], n_steps=2, max_steps=8, tolerance=1e-12)
+    for integration in ("gausslegendre", "adaptive"):
+        with pytest.warns(UserWarning, match=r"of 3 texts miss completeness by more than "
+                          r"tolerance=1e-12 with 8 points .* raise max_steps \(now 8\)"):
+            explain(binary, texts[:3], n_steps=2, max_steps=8, tolerance=1e-12,
+                    integration=integration)
+
+
+def test_adaptive_points_give_the_fine_fixed_rule_weights(binary, data):
+    texts, _ = data
+    adaptive = explain(binary, texts[:6], tolerance=1e-4, max_steps=400)
+    fine = explain(binary, texts[:6], integration="gausslegendre", n_steps=400,
+                   tolerance=None)
+    # (The fixed rule misses completeness by up to 0.3% here: it is the rougher of the two.)
+    for a, f in zip(adaptive, fine):
+        assert a.completeness_error <= 1e-4 and a.n_steps % 2 == 0 and a.n_steps <= 400
+        np.testing.assert_allclose(a.weights, f.weights, atol=1e-2 * np.abs(f.weights).max())
+
+
+def test_adaptive_points_go_where_the_output_changes(multiclass):
+    model, texts, _ = multiclass
+    # This tiny model is saturated: its output changes abruptly along the path.
+    adaptive = explain(model, texts[:9], max_steps=400)
+    fixed = explain(model, texts[:9], integration="gausslegendre", n_steps=25,
+                    max_steps=400)
+    assert all(e.completeness_error <= 0.01 for e in adaptive + fixed)
+    # The same completeness for fewer gradients: where the fixed rule refines a text,
+    # it computes it again at every point; the adaptive rule only cuts where it misses.
+    used = np.mean([e.n_steps for e in adaptive]), np.mean([e.n_steps for e in fixed])
+    assert used[0] < used[1], used
+    # Without a tolerance a text gets its n_steps, as with a fixed rule.
+    assert {e.n_steps for e in explain(model, texts[:3], tolerance=None)} == {8}
 
 
 def test_integrated_gradients_multiclass(multiclass):
     model, texts, y = multiclass
-    explanations = explain(model, texts[:9], max_steps=3200)  # a saturated tiny model
+    explanations = explain(model, texts[:9], max_steps=400)  # a saturated tiny model
     assert [e.prediction for e in explanations] == y[:9].tolist()
     assert all(e.weights.shape == (len(e.tokens), 3) for e in explanations)
     _assert_signal_first(explanations)
