@@ -83,6 +83,8 @@ def main(argv=None):
     texts, target = np.asarray(train.data, dtype=object), np.asarray(train.target)
     pool, held, y_pool, y_held = train_test_split(
         texts, target, test_size=args.holdout, stratify=target, random_state=0)
+    Xh = list(held)
+    models = ["tfidf_logreg"] * args.baseline + args.candidates
     rows = []
     for size in args.sizes:
         for seed in range(args.seeds):
@@ -91,12 +93,10 @@ def main(argv=None):
             else:
                 X, _, y, _ = train_test_split(pool, y_pool, train_size=size, stratify=y_pool,
                                               random_state=1000 + seed)
-            X, Xh = list(X), list(held)
-            fits = {"tfidf_logreg": lambda: _fit_tfidf(X, y, Xh, y_held)} if args.baseline else {}
-            fits.update({name: (lambda name=name: _fit_lstm(name, X, y, Xh, y_held, seed))
-                         for name in args.candidates})
-            for name, fit in fits.items():
-                r = fit()
+            X = list(X)
+            for name in models:
+                r = (_fit_tfidf(X, y, Xh, y_held) if name == "tfidf_logreg"
+                     else _fit_lstm(name, X, y, Xh, y_held, seed))
                 rows.append({"size": size, "seed": seed, "model": name, **r})
                 print(f"size {size} seed {seed} {name:>22}: holdout {r['accuracy']:.4f} "
                       f"fit {r['fit_s']:.0f} s" + (f" epochs {r['epochs']}" if "epochs" in r
@@ -106,7 +106,7 @@ def main(argv=None):
                                       "rows": rows})
     print("\nmean holdout accuracy (fit s)")
     for size in args.sizes:
-        for name in ["tfidf_logreg"] * args.baseline + args.candidates:
+        for name in models:
             r = [x for x in rows if x["size"] == size and x["model"] == name]
             print(f"{size:>6} {name:>22}: {np.mean([x['accuracy'] for x in r]):.4f} "
                   f"({np.mean([x['fit_s'] for x in r]):.0f} s)")

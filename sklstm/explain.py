@@ -697,7 +697,7 @@ def _fixed_rule(path, n_texts, quadrature):
     return np.tensordot(alpha_weights, points, axes=([0], [1]))
 
 
-def _adaptive(path, n_texts, deltas, ends, *, n_steps, tolerance, max_steps):
+def _adaptive(path, n_texts, ends, *, n_steps, tolerance, max_steps):
     """Token weights (list of (width, n_columns)) and points used, by adaptive midpoints.
 
     Each text's path starts cut into ``n_steps`` equal intervals, each given
@@ -708,7 +708,8 @@ def _adaptive(path, n_texts, deltas, ends, *, n_steps, tolerance, max_steps):
     three (the middle third keeps its midpoint, the outer thirds get one
     gradient each), until the text is within ``tolerance`` or has used
     ``max_steps`` points. Where the output changes abruptly along the path,
-    the points go there.
+    the points go there. ``ends`` are the outputs at the baseline and at the
+    texts.
     """
     edges = np.linspace(0.0, 1.0, n_steps + 1)
     inner = edges[1:-1]
@@ -716,13 +717,13 @@ def _adaptive(path, n_texts, deltas, ends, *, n_steps, tolerance, max_steps):
     values = path.outputs(texts, np.tile(inner, n_texts)).reshape(n_texts, len(inner), -1)
     values = np.concatenate([ends[0][:, None], values, ends[1][:, None]], axis=1)
     texts = np.repeat(np.arange(n_texts), n_steps)
-    points = path.attributions(texts, np.tile((edges[:-1] + edges[1:]) / 2, n_texts))
+    points = path.attributions(texts, np.tile(_quadrature(n_steps, "midpoint")[0], n_texts))
     points = points.reshape((n_texts, n_steps) + points.shape[1:]) / n_steps
     # Per text: a list of intervals [start, end, output at start, output at end, weights].
     intervals = [[[edges[i], edges[i + 1], values[j, i], values[j, i + 1], points[j, i]]
                   for i in range(n_steps)] for j in range(n_texts)]
     used = np.full(n_texts, n_steps)
-    scale = np.maximum(np.abs(deltas).max(axis=1), 1e-6)
+    scale = np.maximum(np.abs(ends[1] - ends[0]).max(axis=1), 1e-6)
     while tolerance is not None:
         cuts = []
         for j in range(n_texts):
@@ -795,13 +796,13 @@ def _integrated_gradients(estimator, ids, *, n_steps, integration, output, batch
             vectors = table[X].detach() * real.unsqueeze(-1)  # (k, width, dim)
             path = _Path(run, vectors, real, explained, n_columns, batch_size)
             k = len(rows)
-            ends = path.outputs(np.tile(np.arange(k), 2), np.repeat([1.0, 0.0], k))
-            ends = ends[k:], ends[:k]
-            outputs[rows], baselines[rows] = ends[1], ends[0]
+            ends = path.outputs(np.tile(np.arange(k), 2), np.repeat([0.0, 1.0], k))
+            ends = ends[:k], ends[k:]  # at the baseline, at the texts
+            baselines[rows], outputs[rows] = ends
             deltas = ends[1] - ends[0]
             if integration == "adaptive":
                 found, steps_used[rows] = _adaptive(
-                    path, k, deltas, ends, n_steps=int(n_steps), tolerance=tolerance,
+                    path, k, ends, n_steps=int(n_steps), tolerance=tolerance,
                     max_steps=max_steps)
             else:
                 found, todo, steps = [None] * k, np.arange(k), int(n_steps)

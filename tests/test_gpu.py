@@ -59,6 +59,13 @@ def _on_cpu_machine(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
 
 
+def _unpickle_on_cpu_machine(data, monkeypatch):
+    _on_cpu_machine(monkeypatch)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # skorch: "moved from cuda to cpu"
+        return pickle.loads(data)
+
+
 @pytest.mark.gpu
 @pytest.mark.parametrize("how", ["pickle", "sklstm.save"])
 def test_a_model_fitted_on_cuda_loads_and_predicts_on_a_cpu_only_machine(how, tmp_path,
@@ -66,11 +73,7 @@ def test_a_model_fitted_on_cuda_loads_and_predicts_on_a_cpu_only_machine(how, tm
     pipe = _pipe(device="cuda").fit(TEXTS, LABELS)
     expected = pipe.predict_proba(TEXTS)
     if how == "pickle":
-        data = pickle.dumps(pipe)
-        _on_cpu_machine(monkeypatch)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # skorch: "moved from cuda to cpu"
-            loaded = pickle.loads(data)
+        loaded = _unpickle_on_cpu_machine(pickle.dumps(pipe), monkeypatch)
     else:
         sklstm.save(pipe, tmp_path / "model.sklstm")
         _on_cpu_machine(monkeypatch)
@@ -87,11 +90,8 @@ def test_integrated_gradients_on_cuda_match_the_same_model_on_the_cpu(monkeypatc
     pipe = _pipe(device="cuda").fit(TEXTS, LABELS)
     texts = ["a great film", "what a bore, awful"]
     on_gpu = explain(pipe, texts, n_steps=16, integration="gausslegendre")
-    data = pickle.dumps(pipe)
-    _on_cpu_machine(monkeypatch)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        on_cpu = explain(pickle.loads(data), texts, n_steps=16, integration="gausslegendre")
+    on_cpu = explain(_unpickle_on_cpu_machine(pickle.dumps(pipe), monkeypatch), texts,
+                     n_steps=16, integration="gausslegendre")
     for g, c in zip(on_gpu, on_cpu):
         assert g.tokens == c.tokens
         np.testing.assert_allclose(g.weights, c.weights, atol=1e-2 * np.abs(c.weights).max())
