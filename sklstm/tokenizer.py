@@ -149,10 +149,20 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         Largest vocabulary size, the two reserved ids included, so ids are
         always below ``max_features``. None: no cap. Subword levels reserve
         up to half of it for single characters.
-    min_frequency : int, default=2
+    min_frequency : int, default=3
         Tokens (for subword levels: merges) seen fewer times than this in the
         training texts are left out of the vocabulary. Ignored for
-        ``level="unigram"``.
+        ``level="unigram"``. The default keeps rare words out of small data
+        sets' vocabularies, where the LSTM would overfit their vectors (on
+        1,000-5,000 IMDB training reviews, 3 scored 0.5-2 points above 2 on
+        a held-out split of train); on larger sets the ``max_features``
+        cap binds first (10,000 IMDB reviews have 25,077 words seen three
+        times), so it changes nothing there.
+        On a few dozen texts use 1.
+
+        .. versionchanged:: 0.2.0
+           The default was 2. Fitted tokenizers keep the vocabulary they
+           learnt; only new fits see the new default.
     lowercase : bool, default=True
         Lowercase the texts (Unicode-aware).
     normalization : {"NFKC", "NFC", "NFKD", "NFD"} or None, default="NFKC"
@@ -256,7 +266,7 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         "vocabulary": [Mapping, "array-like", None],
     }
 
-    def __init__(self, *, level="word", max_features=20000, min_frequency=2,
+    def __init__(self, *, level="word", max_features=20000, min_frequency=3,
                  lowercase=True, normalization="NFKC", strip_html=True,
                  max_length=400, truncation="head_tail", dtype=np.int32, vocabulary=None):
         self.level = level

@@ -128,7 +128,7 @@ def test_min_frequency():
     counts = {"great": 7, "terrible": 3, "movie": 2}
     assert "great" in tok.vocabulary_ and "terrible" in tok.vocabulary_
     assert "movie" not in tok.vocabulary_ and counts["movie"] < 3
-    assert TextTokenizer().min_frequency == 2
+    assert TextTokenizer().min_frequency == 3
 
 
 # ------------------------------------------------------------ normalization
