@@ -40,12 +40,11 @@ CANDIDATES = {
     "longer_20ep_p3": ({}, {"max_epochs": 20, "patience": 3}),
     "lr_5e-3": ({}, {"lr": 5e-3}),
     "weight_decay_1e-5": ({}, {"weight_decay": 1e-5}),
-    "min_freq_3": ({"min_frequency": 3}, {}),
+    "min_freq_2": ({"min_frequency": 2}, {}),  # the default before it became 3
     "embedding_dropout_0.25": ({}, {"embedding_dropout": 0.25}),
     "attention_pool": ({}, {"pooling": "attention"}),
     "max_length_800": ({"max_length": 800}, {}),
     "vocab_50k": ({"max_features": 50000}, {}),
-    "lr_5e-3_min_freq_3": ({"min_frequency": 3}, {"lr": 5e-3}),
 }
 
 

@@ -153,12 +153,10 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         Tokens (for subword levels: merges) seen fewer times than this in the
         training texts are left out of the vocabulary. Ignored for
         ``level="unigram"``. The default keeps rare words out of small data
-        sets' vocabularies, where the LSTM would overfit their vectors (on
-        1,000-5,000 IMDB training reviews, 3 scored 0.5-2 points above 2 on
-        a held-out split of train); on larger sets the ``max_features``
-        cap binds first (10,000 IMDB reviews have 25,077 words seen three
-        times), so it changes nothing there.
-        On a few dozen texts use 1.
+        sets' vocabularies, where the LSTM would overfit their vectors; on
+        larger sets the ``max_features`` cap binds first, so it changes
+        nothing there (figures in the user guide's tokenizer page). On a
+        few dozen texts use 1.
 
         .. versionchanged:: 0.2.0
            The default was 2. Fitted tokenizers keep the vocabulary they
