@@ -32,9 +32,15 @@ labelled reviews) to ``benchmarks/results/semisupervised.png``::
     SKLSTM_DATA=../shared/datasets .venv/bin/python benchmarks/semisupervised.py
     .venv/bin/python benchmarks/semisupervised.py --sample 600 --unlabeled-size 500 \\
         --budgets 100 600 --seeds 1 --max-epochs 1          # smoke run
+
+The JSON is rewritten after every fit, so a run cut short keeps what it
+measured; ``--resume`` keeps the rows already in ``--out`` (from the same
+data: train, unsup and test sizes must match) and fits only the missing
+ones, so a run can be extended with more seeds, budgets or models.
 """
 
 import argparse
+import json
 import sys
 import tempfile
 import time
@@ -138,6 +144,29 @@ class Data:
         return np.sort(labelled)
 
 
+def resumed_rows(path, sizes):
+    """The rows of an earlier run's JSON at ``path`` (none if it is missing), same data only."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    earlier = json.loads(path.read_text())
+    found = {key: earlier.get(key) for key in sizes}
+    if found != sizes:
+        raise SystemExit(f"--resume: {path} was measured on other data ({found}); this run "
+                         f"has {sizes}. Pass another --out or leave out --resume.")
+    print(f"resuming: {len(earlier['rows'])} rows from {path}", flush=True)
+    return earlier["rows"]
+
+
+def write_results(args, sizes, rows):
+    """Write the rows measured so far and their summary to ``args.out``; return the summary."""
+    summary = summarize(rows)
+    write_json(args.out, {"machine": machine_info(), **sizes,
+                          "budgets": sorted({row["budget"] for row in rows}),
+                          "summary": summary, "rows": rows})
+    return summary
+
+
 def summarize(rows):
     """Mean, standard deviation and number of seeds of the accuracy per model and budget."""
     summary = {}
@@ -194,6 +223,8 @@ def main(argv=None):
     parser.add_argument("--cache", default=None,
                         help="folder caching the pretraining (default: a temporary folder)")
     parser.add_argument("--verbose", type=int, default=1)
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the rows already in --out and fit only the missing ones")
     parser.add_argument("--out", default="benchmarks/results/semisupervised.json")
     parser.add_argument("--plot", default="benchmarks/results/semisupervised.png")
     args = parser.parse_args(argv)
@@ -206,14 +237,19 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="sklstm-pretraining-") as tmp:
         args.cache = args.cache or tmp
         data = Data(args)
-        print(f"{data.n_train:,} train reviews, {len(data.texts) - data.n_train:,} unsup, "
-              f"{len(data.test_texts):,} test", flush=True)
-        rows = []
+        sizes = {"n_train": data.n_train, "n_unsup": len(data.texts) - data.n_train,
+                 "n_test": len(data.test_texts)}
+        print(f"{sizes['n_train']:,} train reviews, {sizes['n_unsup']:,} unsup, "
+              f"{sizes['n_test']:,} test", flush=True)
+        rows = resumed_rows(args.out, sizes) if args.resume else []
+        done = {(row["model"], row["budget"], row["seed"]) for row in rows}
         for budget in sorted(set(min(b, data.n_train) for b in args.budgets)):
             seeds = range(args.seeds) if budget < data.n_train else [0]
             for seed in seeds:
                 labelled = data.draw(budget, seed)
                 for name in args.models:
+                    if (name, int(budget), seed) in done:
+                        continue
                     start = time.perf_counter()
                     model, predict = MODELS[name](data, labelled, seed, args)
                     fit_s = time.perf_counter() - start
@@ -240,11 +276,8 @@ def main(argv=None):
                     print(f"{name:16s} {budget:>6,} labels  seed {seed}  accuracy "
                           f"{row['accuracy']:.4f}{valid}  fit {fit_s:.0f} s  predict "
                           f"{predict_s:.0f} s  peak RSS {row['peak_rss_mib']} MiB", flush=True)
-    summary = summarize(rows)
-    write_json(args.out, {"machine": machine_info(), "n_train": data.n_train,
-                          "n_unsup": len(data.texts) - data.n_train,
-                          "n_test": len(data.test_texts), "budgets": args.budgets,
-                          "seeds": args.seeds, "summary": summary, "rows": rows})
+                    write_results(args, sizes, rows)
+    summary = write_results(args, sizes, rows)
     print(f"wrote {args.out}")
     plot(summary, args.plot)
     print(f"wrote {args.plot}")

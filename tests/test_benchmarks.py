@@ -135,6 +135,35 @@ def test_semisupervised_smoke_run_writes_every_row_and_the_curve(tmp_path, fake_
     assert png.read_bytes()[:4] == b"\x89PNG"
     assert "lstm_lm" in stdout and "accuracy" in stdout
 
+    # --resume keeps those rows and fits only the new seed's.
+    stdout = _run(tmp_path / "data", "benchmarks/semisupervised.py", "--budgets", "20",
+                  "--seeds", "3", "--max-epochs", "1", "--verbose", "0", "--models", "nblr",
+                  "lstm", "--resume", "--out", str(out), "--plot", str(png))
+    resumed = json.loads(out.read_text())
+    assert resumed["rows"][:len(result["rows"])] == result["rows"]
+    assert [(r["model"], r["seed"]) for r in resumed["rows"][len(result["rows"]):]] == [
+        ("nblr", 2), ("lstm", 2)]
+    assert resumed["summary"]["nblr"]["20"]["n"] == 3
+    assert resumed["summary"]["tfidf_logreg"]["20"]["n"] == 2
+    assert "resuming: 18 rows" in stdout
+
+
+def test_semisupervised_resume_refuses_results_from_other_data(tmp_path, fake_imdb,
+                                                              monkeypatch):
+    fake_imdb.write_tree(tmp_path / "data", fake_imdb.labelled_reviews(n_per_class=30))
+    monkeypatch.setenv("SKLSTM_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "semisupervised.json"
+    earlier = {"n_train": 25000, "n_unsup": 50000, "n_test": 25000, "rows": []}
+    out.write_text(json.dumps(earlier))
+    result = subprocess.run(
+        [sys.executable, "benchmarks/semisupervised.py", "--budgets", "20", "--seeds", "1",
+         "--models", "nblr", "--resume", "--out", str(out), "--plot", str(tmp_path / "c.png")],
+        cwd=ROOT, env={**os.environ, "SKLSTM_DATA": str(tmp_path / "data")},
+        capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "measured on other data" in result.stderr and "n_unsup" in result.stderr
+    assert json.loads(out.read_text()) == earlier   # the earlier results are left as they were
+
 
 def test_tables_smoke_run_reads_every_format_and_streams_predictions(tmp_path, fake_imdb):
     fake_imdb.write_tree(tmp_path / "data", fake_imdb.labelled_reviews(n_per_class=30))
