@@ -159,12 +159,10 @@ def resumed_rows(path, sizes):
 
 
 def write_results(args, sizes, rows):
-    """Write the rows measured so far and their summary to ``args.out``; return the summary."""
-    summary = summarize(rows)
+    """Write the rows measured so far and their summary to ``args.out``."""
     write_json(args.out, {"machine": machine_info(), **sizes,
                           "budgets": sorted({row["budget"] for row in rows}),
-                          "summary": summary, "rows": rows})
-    return summary
+                          "summary": summarize(rows), "rows": rows})
 
 
 def summarize(rows):
@@ -276,10 +274,9 @@ def main(argv=None):
                     print(f"{name:16s} {budget:>6,} labels  seed {seed}  accuracy "
                           f"{row['accuracy']:.4f}{valid}  fit {fit_s:.0f} s  predict "
                           f"{predict_s:.0f} s  peak RSS {row['peak_rss_mib']} MiB", flush=True)
-                    write_results(args, sizes, rows)
-    summary = write_results(args, sizes, rows)
+                    write_results(args, sizes, rows)   # after every fit: nothing is lost
     print(f"wrote {args.out}")
-    plot(summary, args.plot)
+    plot(summarize(rows), args.plot)
     print(f"wrote {args.plot}")
 
 

@@ -17,10 +17,15 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _run(data_home, *args):
+def _script(data_home, *args):
+    """Run a benchmark script on the IMDB tree in ``data_home``; return the finished process."""
     env = {**os.environ, "SKLSTM_DATA": str(data_home)}
-    done = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True,
+    return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=900, env=env)
+
+
+def _run(data_home, *args):
+    done = _script(data_home, *args)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return done.stdout
 
@@ -155,11 +160,9 @@ def test_semisupervised_resume_refuses_results_from_other_data(tmp_path, fake_im
     out = tmp_path / "semisupervised.json"
     earlier = {"n_train": 25000, "n_unsup": 50000, "n_test": 25000, "rows": []}
     out.write_text(json.dumps(earlier))
-    result = subprocess.run(
-        [sys.executable, "benchmarks/semisupervised.py", "--budgets", "20", "--seeds", "1",
-         "--models", "nblr", "--resume", "--out", str(out), "--plot", str(tmp_path / "c.png")],
-        cwd=ROOT, env={**os.environ, "SKLSTM_DATA": str(tmp_path / "data")},
-        capture_output=True, text=True)
+    result = _script(tmp_path / "data", "benchmarks/semisupervised.py", "--budgets", "20",
+                     "--seeds", "1", "--models", "nblr", "--resume", "--out", str(out),
+                     "--plot", str(tmp_path / "c.png"))
     assert result.returncode != 0
     assert "measured on other data" in result.stderr and "n_unsup" in result.stderr
     assert json.loads(out.read_text()) == earlier   # the earlier results are left as they were
