@@ -33,6 +33,12 @@ labelled reviews) to ``benchmarks/results/semisupervised.png``::
     .venv/bin/python benchmarks/semisupervised.py --sample 600 --unlabeled-size 500 \\
         --budgets 100 600 --seeds 1 --max-epochs 1          # smoke run
 
+To choose between models without the test set, ``--holdout 5000`` scores
+on 5,000 train reviews held out instead (stratified; never labelled, but
+among the unlabelled texts, as test reviews are not); the test set is not
+read. The ``*_attention``, ``*_onecycle`` and ``*_lr_*`` rows are such
+candidates: the pretrained LSTMs with other fine-tuning parameters.
+
 The JSON is rewritten after every fit, so a run cut short keeps what it
 measured; ``--resume`` keeps the rows already in ``--out`` (from the same
 data: train, unsup and test sizes must match) and fits only the missing
@@ -58,8 +64,6 @@ from sklstm.baselines import make_nblr, make_tfidf_logreg  # noqa: E402
 from sklstm.datasets import load_imdb  # noqa: E402
 
 UNLABELLED = -1
-# The models that learn from the unlabelled reviews.
-SEMI_SUPERVISED = ("lstm_word2vec", "lstm_lm")
 
 
 def _lstm_params(args, seed):
@@ -78,16 +82,21 @@ def _supervised(make):
     return fit
 
 
-def _pretrained(method):
-    """An LSTMClassifier fitted on the shared ids of all texts, the unlabelled marked -1."""
+def _pretrained(method, **params):
+    """An LSTMClassifier fitted on the shared ids of all texts, the unlabelled marked -1.
+
+    ``params`` change the classifier's defaults (the fine-tuning, not the
+    pretraining: the cached pretraining serves them all).
+    """
     def fit(data, labelled, seed, args):
         y = np.full(len(data.ids), UNLABELLED)
         y[labelled] = data.y[labelled]
         model = LSTMClassifier(unlabeled_label=UNLABELLED, pretraining=method,
                                pretraining_epochs=args.pretraining_epochs, memory=args.cache,
-                               **_lstm_params(args, seed))
+                               **{**params, **_lstm_params(args, seed)})
         model.fit(data.ids, y)
         return model, lambda: model.predict(data.tokenizer.transform(data.test_texts))
+    fit.semi_supervised = True   # it reads the unlabelled reviews
     return fit
 
 
@@ -103,29 +112,41 @@ MODELS = {
     "lstm_word2vec": _pretrained("word2vec"),
     "lstm_lm": _pretrained("lm"),
 }
+# Fine-tuning candidates (not run by default), to be chosen with --holdout, not on test.
+CANDIDATES = {
+    "lstm_word2vec_attention": _pretrained("word2vec", pooling="attention"),
+    "lstm_word2vec_onecycle": _pretrained("word2vec", lr_schedule="onecycle", max_epochs=4,
+                                          early_stopping=False, embedding_dropout=0.2),
+    "lstm_lm_lr_1e-3": _pretrained("lm", lr=1e-3),
+    "lstm_lm_lr_5e-4": _pretrained("lm", lr=5e-4),
+    "lstm_lm_attention": _pretrained("lm", pooling="attention"),
+}
+ALL_MODELS = {**MODELS, **CANDIDATES}
+SEMI_SUPERVISED = {name for name, fit in ALL_MODELS.items() if hasattr(fit, "semi_supervised")}
 
 
 class Data:
     """The train texts (labelled first), the unlabelled pool, the test texts and the shared ids."""
 
     def __init__(self, args):
-        train, unsup, test = load_imdb("train"), load_imdb("unsup"), load_imdb("test")
-        train_texts, y_train = list(train.data), np.asarray(train.target)
-        if args.sample is not None and args.sample < len(train_texts):
-            keep, _ = train_test_split(np.arange(len(train_texts)), train_size=args.sample,
-                                       stratify=y_train, random_state=0)
-            train_texts, y_train = [train_texts[i] for i in keep], y_train[keep]
-        test_texts, y_test = list(test.data), np.asarray(test.target)
-        if args.sample is not None and args.sample < len(test_texts):
-            keep, _ = train_test_split(np.arange(len(test_texts)), train_size=args.sample,
-                                       stratify=y_test, random_state=0)
-            test_texts, y_test = [test_texts[i] for i in keep], y_test[keep]
+        train, unsup = load_imdb("train"), load_imdb("unsup")
+        train_texts, y_train = _sample(list(train.data), np.asarray(train.target), args.sample)
+        self.pool = np.arange(len(train_texts))   # the train rows that may be labelled
+        if args.holdout:   # score on held-out train reviews; they stay unlabelled
+            self.pool, held = train_test_split(self.pool, test_size=args.holdout,
+                                               stratify=y_train, random_state=0)
+            self.pool = np.sort(self.pool)
+            test_texts, y_test = [train_texts[i] for i in held], y_train[held]
+        else:
+            test = load_imdb("test")
+            test_texts, y_test = _sample(list(test.data), np.asarray(test.target), args.sample)
         unsup_texts = list(unsup.data)
         if args.unlabeled_size is not None:
             unsup_texts = unsup_texts[:args.unlabeled_size]
         self.n_train = len(train_texts)
         self.texts = train_texts + unsup_texts   # rows 0 .. n_train - 1 may be labelled
         self.y = np.concatenate([y_train, np.full(len(unsup_texts), UNLABELLED)])
+        self.y[np.setdiff1d(np.arange(self.n_train), self.pool)] = UNLABELLED
         self.test_texts, self.y_test = test_texts, y_test
         self.tokenizer = self.ids = None
         if any(name in args.models for name in SEMI_SUPERVISED):
@@ -136,12 +157,20 @@ class Data:
                   f"(vocabulary {self.tokenizer.vocab_size_:,})", flush=True)
 
     def draw(self, budget, seed):
-        """Indices of ``budget`` labelled train reviews, stratified."""
-        if budget >= self.n_train:
-            return np.arange(self.n_train)
-        labelled, _ = train_test_split(np.arange(self.n_train), train_size=budget,
-                                       stratify=self.y[:self.n_train], random_state=seed)
+        """Indices of ``budget`` labelled train reviews (of the pool), stratified."""
+        if budget >= len(self.pool):
+            return self.pool
+        labelled, _ = train_test_split(self.pool, train_size=budget,
+                                       stratify=self.y[self.pool], random_state=seed)
         return np.sort(labelled)
+
+
+def _sample(texts, y, n):
+    """``n`` of the texts and their labels, stratified (all of them if n is None)."""
+    if n is None or n >= len(texts):
+        return texts, y
+    keep, _ = train_test_split(np.arange(len(texts)), train_size=n, stratify=y, random_state=0)
+    return [texts[i] for i in keep], y[keep]
 
 
 def resumed_rows(path, sizes):
@@ -207,7 +236,8 @@ def plot(summary, path):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", nargs="+", default=list(MODELS),
-                        help=f"models to run, of {', '.join(MODELS)} (default: all)")
+                        help=f"models to run, of {', '.join(ALL_MODELS)} (default: "
+                             f"{', '.join(MODELS)})")
     parser.add_argument("--budgets", nargs="+", type=int, default=[500, 2000, 5000, 25000],
                         help="numbers of labelled train reviews (default: 500 2000 5000 25000)")
     parser.add_argument("--seeds", type=int, default=3,
@@ -216,6 +246,9 @@ def main(argv=None):
                         help="use this many train and test reviews (a smoke run)")
     parser.add_argument("--unlabeled-size", type=int, default=None,
                         help="use only this many unsup reviews (a smoke run)")
+    parser.add_argument("--holdout", type=int, default=0,
+                        help="score on this many train reviews held out (stratified; they "
+                             "stay unlabelled) instead of the test set: for choosing models")
     parser.add_argument("--max-epochs", type=int, default=None)
     parser.add_argument("--pretraining-epochs", type=int, default=None)
     parser.add_argument("--cache", default=None,
@@ -226,9 +259,9 @@ def main(argv=None):
     parser.add_argument("--out", default="benchmarks/results/semisupervised.json")
     parser.add_argument("--plot", default="benchmarks/results/semisupervised.png")
     args = parser.parse_args(argv)
-    unknown = sorted(set(args.models) - set(MODELS))
+    unknown = sorted(set(args.models) - set(ALL_MODELS))
     if unknown:
-        parser.error(f"unknown models {unknown}; choose from {', '.join(MODELS)}")
+        parser.error(f"unknown models {unknown}; choose from {', '.join(ALL_MODELS)}")
     if min(args.budgets) < 2 or args.seeds < 1:
         parser.error("budgets must be at least 2 and --seeds at least 1")
 
@@ -236,20 +269,21 @@ def main(argv=None):
         args.cache = args.cache or tmp
         data = Data(args)
         sizes = {"n_train": data.n_train, "n_unsup": len(data.texts) - data.n_train,
-                 "n_test": len(data.test_texts)}
+                 "n_test": len(data.test_texts), **({"holdout": args.holdout} if args.holdout
+                                                     else {})}
         print(f"{sizes['n_train']:,} train reviews, {sizes['n_unsup']:,} unsup, "
               f"{sizes['n_test']:,} test", flush=True)
         rows = resumed_rows(args.out, sizes) if args.resume else []
         done = {(row["model"], row["budget"], row["seed"]) for row in rows}
-        for budget in sorted(set(min(b, data.n_train) for b in args.budgets)):
-            seeds = range(args.seeds) if budget < data.n_train else [0]
+        for budget in sorted(set(min(b, len(data.pool)) for b in args.budgets)):
+            seeds = range(args.seeds) if budget < len(data.pool) else [0]
             for seed in seeds:
                 labelled = data.draw(budget, seed)
                 for name in args.models:
                     if (name, int(budget), seed) in done:
                         continue
                     start = time.perf_counter()
-                    model, predict = MODELS[name](data, labelled, seed, args)
+                    model, predict = ALL_MODELS[name](data, labelled, seed, args)
                     fit_s = time.perf_counter() - start
                     start = time.perf_counter()
                     predicted = predict()

@@ -45,6 +45,10 @@ CANDIDATES = {
     "attention_pool": ({}, {"pooling": "attention"}),
     "max_length_800": ({"max_length": 800}, {}),
     "vocab_50k": ({"max_features": 50000}, {}),
+    # item 3: pretraining on the labelled texts themselves, no unlabelled rows
+    "word2vec_own": ({}, {"pretraining": "word2vec"}),
+    "lm_own": ({}, {"pretraining": "lm"}),
+    "lm_own_3ep": ({}, {"pretraining": "lm", "pretraining_epochs": 3}),
 }
 
 

@@ -6,6 +6,7 @@ themselves: nothing here times anything.
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -166,6 +167,26 @@ def test_semisupervised_resume_refuses_results_from_other_data(tmp_path, fake_im
     assert result.returncode != 0
     assert "measured on other data" in result.stderr and "n_unsup" in result.stderr
     assert json.loads(out.read_text()) == earlier   # the earlier results are left as they were
+
+
+def test_semisupervised_holdout_scores_candidates_on_train_without_reading_test(
+        tmp_path, fake_imdb, monkeypatch):
+    folder = fake_imdb.write_tree(tmp_path / "data", fake_imdb.labelled_reviews(n_per_class=30))
+    shutil.rmtree(folder / "test")   # a run that read the test set would fail
+    monkeypatch.setenv("SKLSTM_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "semisupervised.json"
+    _run(tmp_path / "data", "benchmarks/semisupervised.py", "--holdout", "20", "--budgets", "10",
+         "60", "--seeds", "1", "--max-epochs", "1", "--verbose", "0", "--models", "nblr",
+         "lstm_word2vec_onecycle", "lstm_lm_lr_5e-4", "--out", str(out),
+         "--plot", str(tmp_path / "c.png"))
+    result = json.loads(out.read_text())
+    assert (result["n_train"], result["n_test"], result["holdout"]) == (60, 20, 20)
+    # 60 labels asked for, 40 left in the pool once 20 are held out
+    assert sorted({(r["model"], r["budget"]) for r in result["rows"]}) == [
+        (m, b) for m in ("lstm_lm_lr_5e-4", "lstm_word2vec_onecycle", "nblr") for b in (10, 40)]
+    for row in result["rows"]:
+        if row["model"] != "nblr":   # the held-out reviews are among the unlabelled
+            assert row["n_unlabeled"] == 61 - row["budget"]
 
 
 def test_tables_smoke_run_reads_every_format_and_streams_predictions(tmp_path, fake_imdb):
