@@ -9,7 +9,8 @@ train and the 50k ``unsup`` reviews. Rows:
 - ``tfidf_logreg`` and ``nblr`` (:mod:`sklstm.baselines`): the labelled
   reviews only;
 - ``lstm``: ``make_pipeline(TextTokenizer(), LSTMClassifier())`` with its
-  defaults, on the labelled reviews only;
+  defaults, on the labelled reviews only; ``lstm_no_bag``: the same without
+  the bag of n-grams (``bag_ngrams=None``, the default of sklstm 0.2.0);
 - ``lstm_lm_labelled``: the same with ``pretraining='lm'``: the language
   model learns from the labelled reviews themselves, nothing else (the
   question of whether the default should pretrain);
@@ -85,15 +86,16 @@ def _supervised(make):
 def _pretrained(method, **params):
     """An LSTMClassifier fitted on the shared ids of all texts, the unlabelled marked -1.
 
-    ``params`` change the classifier's defaults (the fine-tuning, not the
-    pretraining: the cached pretraining serves them all).
+    ``params`` change the classifier's defaults: the fine-tuning (the cached
+    pretraining serves them all), or ``pretraining_epochs`` (a pretraining
+    of its own).
     """
     def fit(data, labelled, seed, args):
         y = np.full(len(data.ids), UNLABELLED)
         y[labelled] = data.y[labelled]
-        model = LSTMClassifier(unlabeled_label=UNLABELLED, pretraining=method,
-                               pretraining_epochs=args.pretraining_epochs, memory=args.cache,
-                               **{**params, **_lstm_params(args, seed)})
+        model = LSTMClassifier(unlabeled_label=UNLABELLED, pretraining=method, **{
+            "pretraining_epochs": args.pretraining_epochs, "memory": args.cache,
+            **params, **_lstm_params(args, seed)})
         model.fit(data.ids, y)
         return model, lambda: model.predict(data.tokenizer.transform(data.test_texts))
     fit.semi_supervised = True   # it reads the unlabelled reviews
@@ -105,6 +107,9 @@ MODELS = {
     "nblr": _supervised(lambda seed, args: make_nblr()),
     "lstm": _supervised(lambda seed, args: make_pipeline(
         TextTokenizer(), LSTMClassifier(**_lstm_params(args, seed)))),
+    # The default LSTM of sklstm 0.2.0: no bag of n-grams beside the LSTM.
+    "lstm_no_bag": _supervised(lambda seed, args: make_pipeline(
+        TextTokenizer(), LSTMClassifier(bag_ngrams=None, **_lstm_params(args, seed)))),
     "lstm_lm_labelled": _supervised(lambda seed, args: make_pipeline(
         TextTokenizer(), LSTMClassifier(pretraining="lm",
                                         pretraining_epochs=args.pretraining_epochs,
@@ -115,6 +120,8 @@ MODELS = {
 # Fine-tuning candidates (not run by default), to be chosen with --holdout, not on test.
 CANDIDATES = {
     "lstm_word2vec_attention": _pretrained("word2vec", pooling="attention"),
+    "lstm_word2vec_frozen": _pretrained("word2vec", freeze_embeddings=True),
+    "lstm_word2vec_20ep": _pretrained("word2vec", pretraining_epochs=20),
     "lstm_word2vec_onecycle": _pretrained("word2vec", lr_schedule="onecycle", max_epochs=4,
                                           early_stopping=False, embedding_dropout=0.2),
     "lstm_lm_lr_1e-3": _pretrained("lm", lr=1e-3),

@@ -34,6 +34,9 @@ from sklstm.datasets import load_imdb  # noqa: E402
 # name: (tokenizer parameters, classifier parameters) changed from the defaults
 CANDIDATES = {
     "default": ({}, {}),
+    "no_bag": ({}, {"bag_ngrams": None}),  # the default before the bag of n-grams
+    "bag_1": ({}, {"bag_ngrams": 1}),
+    "bag_3": ({}, {"bag_ngrams": 3}),
     "dropout_0.5": ({}, {"dropout": 0.5, "embedding_dropout": 0.25}),
     "small_64": ({}, {"embedding_dim": 64, "hidden_size": 64}),
     "mean_pool": ({}, {"pooling": "mean"}),

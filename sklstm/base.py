@@ -36,6 +36,10 @@ __all__ = ["BaseLSTM", "PARAMETERS_DOC"]
 _MAX_EMBEDDING_WEIGHTS = 2**31
 # The file holding the network's weights in a safe model file.
 _WEIGHTS_FILE = "weights.safetensors"
+# Parameters added since sklstm 0.2.0, with the value that does what models
+# fitted before had: a model file or pickle without them gets this value,
+# not today's default.
+_EARLIER_BEHAVIOUR = {"bag_ngrams": None}
 
 #: The numpydoc entries of the parameters every sklstm LSTM estimator has.
 PARAMETERS_DOC = """\
@@ -169,6 +173,7 @@ class BaseLSTM(BaseEstimator):
         "checkpoint_dir": [str, os.PathLike, None],
         "warm_start": ["boolean"],
         "vocab_size": [Interval(Integral, 2, None, closed="left"), None],
+        "bag_ngrams": [Interval(Integral, 1, None, closed="left"), None],
     }
 
     def __init__(self, *, embedding_dim=128, hidden_size=128, num_layers=1,
@@ -178,7 +183,7 @@ class BaseLSTM(BaseEstimator):
                  validation_fraction=0.1, random_state=None, device="auto", verbose=0,
                  callbacks=None, embeddings=None, freeze_embeddings=False, lr_schedule=None,
                  warmup=0.1, conv_filters=None, conv_kernel_size=5, checkpoint_dir=None,
-                 warm_start=False, vocab_size=None):
+                 warm_start=False, vocab_size=None, bag_ngrams=None):
         self.embedding_dim = embedding_dim
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -208,6 +213,7 @@ class BaseLSTM(BaseEstimator):
         self.checkpoint_dir = checkpoint_dir
         self.warm_start = warm_start
         self.vocab_size = vocab_size
+        self.bag_ngrams = bag_ngrams
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -447,7 +453,9 @@ class BaseLSTM(BaseEstimator):
         ----------
         state : dict
             ``"attributes"`` (a dict) and ``"files"`` (a mapping of file name
-            to bytes).
+            to bytes); optionally ``"params"``, the parameters as saved,
+            where one that an earlier sklstm did not have is missing: it then
+            takes the value that does what that sklstm did.
 
         Returns
         -------
@@ -461,6 +469,9 @@ class BaseLSTM(BaseEstimator):
         """
         from safetensors.torch import load as load_tensors
 
+        if "params" in state:
+            self.set_params(**{name: value for name, value in _EARLIER_BEHAVIOUR.items()
+                               if name not in state["params"]})
         self._validate_params()
         attributes = self._upgrade_state(state["attributes"])
         history = History(attributes.pop("history_", []))
@@ -497,10 +508,11 @@ class BaseLSTM(BaseEstimator):
 
     def __setstate__(self, state):
         state = self._upgrade_state(state)
-        # Parameters added since the estimator was pickled take their defaults.
+        # Parameters added since the estimator was pickled take their defaults,
+        # or the value that does what it did.
         for name, param in inspect.signature(type(self).__init__).parameters.items():
             if param.kind == param.KEYWORD_ONLY and name not in state:
-                state[name] = param.default
+                state[name] = _EARLIER_BEHAVIOUR.get(name, param.default)
         super().__setstate__(state)
         net = state.get("net_")
         if net is not None and getattr(net, "initialized_", False):

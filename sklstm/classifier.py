@@ -138,6 +138,16 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
         ``dropout``, ``pooling``, ``max_epochs``, ...). A grid search over
         those pretrains once per fold. With ``random_state=None`` a cached
         result is reused as it is. Not saved by :func:`sklstm.save`.
+    bag_ngrams : int or None, default=2
+        Adds to the LSTM's logits those of a linear model of the text's
+        n-grams of up to this many tokens, trained with it (a wide-and-deep
+        net, :class:`~sklstm.modules.BagOfNgrams`): unigrams by id, longer
+        n-grams hashed into 2**20 buckets, as fastText does. On a few
+        thousand texts this linear part is what TF-IDF + logistic regression
+        has over a lone LSTM; on many, the LSTM adds what word order says.
+        None: the LSTM alone (as in sklstm 0.2.0, and in models saved by it).
+
+        .. versionadded:: 0.3.0
 
     Attributes
     ----------
@@ -233,7 +243,7 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
                  freeze_embeddings=False, lr_schedule=None, warmup=0.1, conv_filters=None,
                  conv_kernel_size=5, checkpoint_dir=None, warm_start=False, vocab_size=None,
                  threshold=0.5, unlabeled_label=None, pretraining=None, pretraining_epochs=None,
-                 memory=None):
+                 memory=None, bag_ngrams=2):
         super().__init__(
             embedding_dim=embedding_dim, hidden_size=hidden_size, num_layers=num_layers,
             bidirectional=bidirectional, pooling=pooling, dropout=dropout,
@@ -244,7 +254,8 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
             device=device, verbose=verbose, callbacks=callbacks, embeddings=embeddings,
             freeze_embeddings=freeze_embeddings, lr_schedule=lr_schedule, warmup=warmup,
             conv_filters=conv_filters, conv_kernel_size=conv_kernel_size,
-            checkpoint_dir=checkpoint_dir, warm_start=warm_start, vocab_size=vocab_size)
+            checkpoint_dir=checkpoint_dir, warm_start=warm_start, vocab_size=vocab_size,
+            bag_ngrams=bag_ngrams)
         self.class_weight = class_weight
         self.threshold = threshold
         self.unlabeled_label = unlabeled_label

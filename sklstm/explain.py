@@ -479,6 +479,11 @@ class _Embedded:
     vectors by the rows of ``table`` at those positions, so that every path
     through the module (the backward direction reads reversed ids) sees the
     given vectors and gradients flow back to them.
+
+    A module with a bag of n-grams (:class:`~sklstm.modules.BagOfNgrams`)
+    gets, after each word vector, the token's share of the bag's logits
+    (:func:`_token_inputs`): scaled along the path with the vector, they add
+    the bag's part of the output and its attributions.
     """
 
     def __init__(self, module):
@@ -510,19 +515,46 @@ class _Embedded:
 
     def __call__(self, vectors, real):
         """Outputs for ``vectors`` (rows, width, dim); ``real`` (rows, width) marks the tokens."""
-        rows, width, dim = vectors.shape
+        module = self.module
+        dim = module.embedding.embedding_dim
+        vectors, bag_shares = vectors[..., :dim], vectors[..., dim:]
+        rows, width = real.shape
         positions = torch.arange(1, rows * width + 1, device=vectors.device).reshape(rows, width)
         positions = positions * real
         self.table = torch.cat([vectors.new_zeros(1, dim), vectors.reshape(-1, dim)])
         try:
-            module = self.module
             lengths = module.lengths(positions)
             paired = module.pooling == "attention"
             parts = module.encode(positions, lengths, paired=paired)
             pooled = module.pool(parts, lengths, paired=paired)
-            return module.output(module.dropout(pooled))
+            logits = module.output(module.dropout(pooled))
         finally:
             self.table = None
+        return logits + bag_shares.sum(dim=1) if bag_shares.shape[-1] else logits
+
+
+def _token_inputs(module, X):
+    """What integrated gradients scales along its path: each token's vector and bag share.
+
+    Parameters
+    ----------
+    module : LSTMTextModule
+    X : torch.Tensor of shape (batch, width)
+        Ids within the vocabulary, 0 for padding.
+
+    Returns
+    -------
+    inputs : torch.Tensor of shape (batch, width, embedding_dim [+ num_classes])
+        The word vectors (zero at padding), followed, where the module has a
+        bag of n-grams, by each token's share of the bag's logits.
+    """
+    real = X != module.padding_idx
+    vectors = module.embedding.weight[X].detach() * real.unsqueeze(-1)
+    bag = getattr(module, "bag", None)
+    if bag is None:
+        return vectors
+    with torch.no_grad():
+        return torch.cat([vectors, bag.contributions(X)], dim=-1)
 
 
 class _FrozenEval:
@@ -787,13 +819,12 @@ def _integrated_gradients(estimator, ids, *, n_steps, integration, output, batch
     module = estimator.module_
     device = _device(module)
     with _FrozenEval(module, differentiable=True), _Embedded(module) as run:
-        table = module.embedding.weight
         for rows in _rows_by_length(lengths, max(1, batch_size // int(n_steps))):
             width = int(lengths[rows].max())
             X = torch.as_tensor(np.asarray(ids[rows, :width], dtype=np.int64), device=device)
             X = X.masked_fill(X >= module.num_embeddings, module.unknown_idx)
             real = X != module.padding_idx
-            vectors = table[X].detach() * real.unsqueeze(-1)  # (k, width, dim)
+            vectors = _token_inputs(module, X)  # (k, width, dim [+ classes])
             path = _Path(run, vectors, real, explained, n_columns, batch_size)
             k = len(rows)
             ends = path.outputs(np.tile(np.arange(k), 2), np.repeat([0.0, 1.0], k))

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["LSTMTextModule", "POOLING_OPTIONS"]
+__all__ = ["BagOfNgrams", "LSTMTextModule", "POOLING_OPTIONS"]
 
 POOLING_OPTIONS = ("last", "max", "mean", "attention")
 
@@ -38,6 +38,98 @@ def _reverse_index(lengths, n_steps):
 def _gather_steps(h, index):
     """``h[index[t, b], b]`` for a (steps, batch, features) tensor."""
     return h.gather(0, index.unsqueeze(-1).expand(-1, -1, h.shape[-1]))
+
+
+class BagOfNgrams(nn.Module):
+    """A linear model of a text's hashed n-grams: the 'wide' part of a wide-and-deep net.
+
+    Each unigram id has a row of ``num_classes`` weights, and so has each
+    hashed bucket of the longer n-grams (of up to ``max_n`` consecutive ids,
+    as fastText hashes word n-grams). A text's logits are the sum of its
+    n-grams' rows divided by the square root of their number (as an
+    L2-normalised count vector weighs them), times ``scale``. The tables
+    start at zero, so an untrained bag adds nothing.
+
+    :meth:`contributions` splits these logits over the tokens (each n-gram's
+    row shared equally among its tokens), which is what lets integrated
+    gradients attribute them exactly.
+
+    Parameters
+    ----------
+    num_embeddings : int
+        Vocabulary size; ids at or beyond it must already be replaced.
+    num_classes : int
+        Number of output logits.
+    max_n : int, default=2
+        Longest n-gram, at least 1 (unigrams only).
+    n_buckets : int, default=2**20
+        Hash buckets shared by all n-grams longer than one id.
+    scale : float, default=10.0
+        Factor on the tables' weights: an optimiser's steps on them move the
+        logits ``scale`` times as fast, as a linear model over the whole text
+        needs large weights on each of its rare n-grams.
+    padding_idx : int, default=0
+        Id of padding, part of no n-gram.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklstm.modules import BagOfNgrams
+    >>> bag = BagOfNgrams(num_embeddings=10, num_classes=2, n_buckets=64)
+    >>> X = torch.tensor([[2, 3, 4], [5, 0, 0]])
+    >>> bag(X).shape, bag.contributions(X).shape
+    (torch.Size([2, 2]), torch.Size([2, 3, 2]))
+    """
+
+    # The polynomial hash of an n-gram's ids: (code * _BASE + id) mod _MODULUS.
+    _BASE, _MODULUS = 1_000_003, 2_147_483_647
+
+    def __init__(self, *, num_embeddings, num_classes, max_n=2, n_buckets=2**20, scale=10.0,
+                 padding_idx=0):
+        super().__init__()
+        if max_n < 1 or n_buckets < 1:
+            raise ValueError(f"max_n and n_buckets must be >= 1, got {max_n} and {n_buckets}")
+        self.max_n, self.n_buckets, self.scale = max_n, n_buckets, scale
+        self.padding_idx = padding_idx
+        self.unigrams = nn.Embedding(num_embeddings, num_classes)
+        nn.init.zeros_(self.unigrams.weight)
+        self.ngrams = None
+        if max_n > 1:
+            # Row 0 is the bucket of n-grams that reach into padding: always zero.
+            self.ngrams = nn.Embedding(n_buckets + 1, num_classes, padding_idx=0)
+            nn.init.zeros_(self.ngrams.weight)
+
+    def _terms(self, X):
+        """Per-n-gram rows: a list of ``(n, rows of shape (batch, steps - n + 1, classes))``."""
+        real = X != self.padding_idx
+        terms = [(1, self.unigrams(X) * real.unsqueeze(-1))]
+        code, inside = X, real
+        for n in range(2, self.max_n + 1):
+            code = (code[:, :-1] * self._BASE + X[:, n - 1:]).remainder(self._MODULUS)
+            inside = inside[:, :-1] & real[:, n - 1:]
+            bucket = torch.where(inside, code.remainder(self.n_buckets) + 1, 0)
+            terms.append((n, self.ngrams(bucket)))
+        return terms, real
+
+    def _norm(self, real):
+        """``scale`` over the square root of each row's n-gram count, shape (batch, 1)."""
+        length = real.sum(dim=1, keepdim=True)
+        count = sum((length - n + 1).clamp(min=0) for n in range(1, self.max_n + 1))
+        return self.scale / count.clamp(min=1).to(self.unigrams.weight.dtype).sqrt()
+
+    def forward(self, X):
+        """Logits, shape (batch, num_classes), of right-padded ids ``X``."""
+        terms, real = self._terms(X)
+        return sum(rows.sum(dim=1) for _, rows in terms) * self._norm(real)
+
+    def contributions(self, X):
+        """Each token's share of :meth:`forward`, shape (batch, steps, num_classes)."""
+        terms, real = self._terms(X)
+        shares = terms[0][1].clone()
+        for n, rows in terms[1:]:
+            for offset in range(n):  # an n-gram starting at t covers t .. t + n - 1
+                shares[:, offset:offset + rows.shape[1]] += rows / n
+        return shares * self._norm(real).unsqueeze(1)
 
 
 class LSTMTextModule(nn.Module):
@@ -81,6 +173,11 @@ class LSTMTextModule(nn.Module):
         runs over the word vectors before the LSTM, as in a CNN-LSTM.
     conv_kernel_size : int, default=5
         Width of the convolution's window, in tokens.
+    bag_ngrams : int or None, default=None
+        If set, a :class:`BagOfNgrams` over the ids' n-grams of up to this
+        length adds its linear logits to the LSTM's (a wide-and-deep net).
+    bag_buckets : int, default=2**20
+        Hash buckets of the bag's n-grams longer than one id.
 
     Examples
     --------
@@ -97,7 +194,7 @@ class LSTMTextModule(nn.Module):
                  hidden_size=128, num_layers=1, bidirectional=True, dropout=0.0,
                  embedding_dropout=0.0, pooling="max", padding_idx=0, unknown_idx=1,
                  embeddings=None, freeze_embeddings=False, conv_filters=None,
-                 conv_kernel_size=5):
+                 conv_kernel_size=5, bag_ngrams=None, bag_buckets=2**20):
         super().__init__()
         if pooling not in POOLING_OPTIONS:
             raise ValueError(f"pooling must be one of {POOLING_OPTIONS}, got {pooling!r}")
@@ -144,6 +241,9 @@ class LSTMTextModule(nn.Module):
                 nn.Linear(out_size, out_size), nn.Tanh(), nn.Linear(out_size, 1, bias=False)
             )
         self.output = nn.Linear(out_size, num_classes)
+        self.bag = None if bag_ngrams is None else BagOfNgrams(
+            num_embeddings=num_embeddings, num_classes=num_classes, max_n=bag_ngrams,
+            n_buckets=bag_buckets, padding_idx=padding_idx)
 
     def _load_embeddings(self, embeddings):
         weights = torch.as_tensor(np.asarray(embeddings, dtype=np.float32))
@@ -245,4 +345,7 @@ class LSTMTextModule(nn.Module):
         lengths = self.lengths(X)
         paired = self.pooling == "attention"  # the others do not depend on step order
         pooled = self.pool(self.encode(X, lengths, paired=paired), lengths, paired=paired)
-        return self.output(self.dropout(pooled))
+        logits = self.output(self.dropout(pooled))
+        # A module pickled before the bag existed has no such attribute.
+        bag = getattr(self, "bag", None)
+        return logits if bag is None else logits + bag(X)

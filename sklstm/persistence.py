@@ -319,7 +319,10 @@ def _build(spec, read, kinds, where="root", prefix=""):
     files = {name[len(prefix):]: read(name) for name in read.names
              if name.startswith(prefix) and "/" not in name[len(prefix):] and name != _CONFIG}
     try:
-        return kinds[kind](**params).set_safe_state({"attributes": attributes, "files": files})
+        # The saved parameters come along: those missing from the file tell
+        # the object that an earlier sklstm, without them, wrote it.
+        return kinds[kind](**params).set_safe_state(
+            {"params": params, "attributes": attributes, "files": files})
     except (ValueError, TypeError) as exc:
         raise ModelFileError(f"{where} ({kind}): {exc}") from None
 

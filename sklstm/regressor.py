@@ -40,6 +40,13 @@ class LSTMRegressor(RegressorMixin, BaseLSTM):
         The training loss, on the standardised targets: the mean squared
         error, or the Huber loss (squared within one standard deviation of
         the target, linear beyond), which outliers sway less.
+    bag_ngrams : int or None, default=None
+        If set, a linear model of the text's n-grams of up to this many
+        tokens adds its output to the LSTM's, trained with it (see
+        :class:`~sklstm.LSTMClassifier`, where it is on by default; for
+        regression it is not yet measured, so off).
+
+        .. versionadded:: 0.3.0
 
     Attributes
     ----------
@@ -103,7 +110,7 @@ class LSTMRegressor(RegressorMixin, BaseLSTM):
                  validation_fraction=0.1, random_state=None, device="auto", verbose=0,
                  callbacks=None, embeddings=None, freeze_embeddings=False, lr_schedule=None,
                  warmup=0.1, conv_filters=None, conv_kernel_size=5, checkpoint_dir=None,
-                 warm_start=False, vocab_size=None, loss="squared_error"):
+                 warm_start=False, vocab_size=None, loss="squared_error", bag_ngrams=None):
         super().__init__(
             embedding_dim=embedding_dim, hidden_size=hidden_size, num_layers=num_layers,
             bidirectional=bidirectional, pooling=pooling, dropout=dropout,
@@ -114,7 +121,8 @@ class LSTMRegressor(RegressorMixin, BaseLSTM):
             device=device, verbose=verbose, callbacks=callbacks, embeddings=embeddings,
             freeze_embeddings=freeze_embeddings, lr_schedule=lr_schedule, warmup=warmup,
             conv_filters=conv_filters, conv_kernel_size=conv_kernel_size,
-            checkpoint_dir=checkpoint_dir, warm_start=warm_start, vocab_size=vocab_size)
+            checkpoint_dir=checkpoint_dir, warm_start=warm_start, vocab_size=vocab_size,
+            bag_ngrams=bag_ngrams)
         self.loss = loss
 
     def __sklearn_tags__(self):

@@ -50,7 +50,7 @@ OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "sgd": torch
 EVAL_BATCH_FACTOR = 4
 # The estimator's parameters that shape the LSTMTextModule (module__<name>).
 _MODULE_PARAMS = ("conv_filters", "conv_kernel_size", "hidden_size", "num_layers",
-                  "bidirectional", "pooling", "dropout", "embedding_dropout")
+                  "bidirectional", "pooling", "dropout", "embedding_dropout", "bag_ngrams")
 # Parameters that do not change what a run computes, left out of its fingerprint.
 _NOT_IN_FINGERPRINT = ("verbose", "callbacks", "checkpoint_dir", "device", "memory")
 

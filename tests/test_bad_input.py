@@ -277,8 +277,11 @@ def test_unlabelled_rows_with_only_zero_weights_left():
     pytest.param({"pretraining_epochs": 0}, "'pretraining_epochs' parameter", id="epochs"),
     pytest.param({"memory": 3}, "'memory' parameter", id="memory"),
     pytest.param({"unlabeled_label": [-1]}, "'unlabeled_label' parameter", id="marker-list"),
+    pytest.param({"bag_ngrams": 0}, r"'bag_ngrams' parameter .* range \[1, inf\) or None. "
+                 "Got 0", id="bag-ngrams-0"),
+    pytest.param({"bag_ngrams": 2.5}, "'bag_ngrams' parameter", id="bag-ngrams-float"),
 ])
-def test_bad_pretraining_parameters(params, match):
+def test_bad_classifier_parameters(params, match):
     with pytest.raises(ValueError, match=match):
         LSTMClassifier(**FAST, **params).fit(IDS, [0, 1, 0, 1])
 

@@ -400,6 +400,43 @@ def test_safe_state_round_trip_without_pickle(signal_data):
         LSTMClassifier(**state["params"]).set_safe_state(broken)
 
 
+@pytest.mark.parametrize("bag_ngrams", [2, 1, 3, None])
+def test_bag_of_ngrams_parameter_shapes_the_module(bag_ngrams, signal_data):
+    X, y = signal_data(n=60)
+    assert LSTMClassifier().bag_ngrams == 2
+    clf = LSTMClassifier(**dict(FIXED, max_epochs=2, bag_ngrams=bag_ngrams)).fit(X, y)
+    bag = clf.module_.bag
+    if bag_ngrams is None:
+        assert bag is None
+    else:
+        assert bag.max_n == bag_ngrams and bag.unigrams.num_embeddings == clf.vocab_size_
+        assert torch.count_nonzero(bag.unigrams.weight) > 0  # it trained
+
+
+def _older_state(clf):
+    """``clf`` as a pickle or file of sklstm 0.2.0 had it: no ``bag_ngrams``, no bag."""
+    old = pickle.loads(pickle.dumps(clf))
+    del old.module_.bag
+    state = old.__dict__.copy()
+    del state["bag_ngrams"]
+    return state
+
+
+def test_models_from_before_the_bag_load_without_one(signal_data):
+    X, y = signal_data(n=60)
+    clf = LSTMClassifier(**dict(FIXED, max_epochs=2, bag_ngrams=None)).fit(X, y)
+    state = _older_state(clf)
+    restored = LSTMClassifier.__new__(LSTMClassifier)
+    restored.__setstate__(state)  # as unpickling an earlier model does
+    assert restored.bag_ngrams is None
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    safe = clf.get_safe_state()
+    del safe["params"]["bag_ngrams"]  # a file of sklstm 0.2.0
+    loaded = LSTMClassifier(**safe["params"]).set_safe_state(safe)
+    assert loaded.bag_ngrams is None and loaded.module_.bag is None
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
 def test_fit_reads_as_validate_then_run():
     """fit validates, then hands the ids to a TrainingRun and keeps what it returns."""
     import inspect

@@ -108,6 +108,28 @@ def test_integrated_gradients_find_the_class_token_and_are_complete(binary, data
                                rtol=1e-4, atol=1e-4)
 
 
+def test_bag_of_ngrams_gets_its_exact_share(binary, data):
+    """With the LSTM's output silenced, the logits are the bag's: a linear part whose
+    integrated gradients are each token's share of it, whatever the points."""
+    import torch
+
+    texts, _ = data
+    model = copy.deepcopy(binary)
+    module = model[-1].module_
+    assert module.bag is not None  # the default classifier has one
+    with torch.no_grad():
+        module.output.weight.zero_()
+        module.output.bias.zero_()
+        ids = torch.as_tensor(model[0].transform(texts[:4]), dtype=torch.long)
+        shares = module.bag.contributions(ids).numpy()
+    for e, share in zip(explain(model, texts[:4], integration="midpoint", n_steps=2,
+                                tolerance=None), shares):
+        n = len(e.tokens)
+        log_odds = share[:n, 1] - share[:n, 0]
+        np.testing.assert_allclose(e.weights[:, 1], log_odds, rtol=1e-4, atol=1e-5)
+        assert e.baseline_output[1] == pytest.approx(0.0, abs=1e-6)
+
+
 @pytest.mark.parametrize("integration", ["trapezoid", "midpoint"])
 def test_other_quadratures_and_the_probability_space_are_complete(binary, data, integration):
     texts, _ = data

@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from sklstm.modules import POOLING_OPTIONS, LSTMTextModule
+from sklstm.modules import POOLING_OPTIONS, BagOfNgrams, LSTMTextModule
 
 
 def make_module(**kwargs):
@@ -170,3 +170,69 @@ def test_pretrained_embeddings_shape_checked(shape):
     with pytest.raises(ValueError, match=r"embeddings must have shape \(n_rows, 8\) with "
                                          r"n_rows <= 50"):
         make_module(embeddings=np.zeros(shape, dtype=np.float32))
+
+
+# ------------------------------------------------------- bag of n-grams
+
+
+def make_bag(max_n=2, seed=0, **kwargs):
+    """A bag with random (not zero) weights, so that every n-gram counts."""
+    bag = BagOfNgrams(num_embeddings=50, num_classes=3, max_n=max_n, n_buckets=97, **kwargs)
+    torch.manual_seed(seed)
+    with torch.no_grad():
+        for table in bag.parameters():
+            table.normal_()
+        if bag.ngrams is not None:
+            bag.ngrams.weight[0] = 0.0
+    return bag
+
+
+def test_bag_starts_at_zero_and_module_logits_include_it():
+    bag = BagOfNgrams(num_embeddings=50, num_classes=3)
+    X = ragged_batch([5, 2])
+    assert torch.count_nonzero(bag(X)) == 0
+    module = make_module(bag_ngrams=2)
+    assert isinstance(module.bag, BagOfNgrams) and make_module().bag is None
+    with torch.no_grad():
+        plain = module(X)
+        module.bag.unigrams.weight[X[0, 0]] += 1.0
+        moved = module(X)
+    # Only the row holding that id moves, by scale / sqrt(5 unigrams + 4 bigrams).
+    torch.testing.assert_close(moved[0] - plain[0], torch.full((3,), 10.0 / 3.0))
+    torch.testing.assert_close(moved[1], plain[1])
+
+
+@pytest.mark.parametrize("max_n", [1, 2, 3])
+def test_bag_padding_never_counts(max_n):
+    bag = make_bag(max_n)
+    lengths = [7, 1, 4, 2]
+    X = ragged_batch(lengths, width=10)
+    with torch.no_grad():
+        single = torch.cat([bag(X[i:i + 1, :n]) for i, n in enumerate(lengths)])
+        torch.testing.assert_close(bag(X), single)
+        torch.testing.assert_close(bag(torch.zeros((2, 4), dtype=torch.long)),
+                                   torch.zeros((2, 3)))
+
+
+@pytest.mark.parametrize("max_n", [1, 2, 3])
+def test_bag_contributions_add_up_to_its_logits(max_n):
+    bag = make_bag(max_n)
+    X = ragged_batch([6, 1, 3], width=8)
+    with torch.no_grad():
+        shares = bag.contributions(X)
+        torch.testing.assert_close(shares.sum(dim=1), bag(X))
+    assert torch.count_nonzero(shares[1, 1:]) == 0  # padding gets no share
+
+
+def test_bag_reads_word_order_only_with_ngrams():
+    X = torch.tensor([[5, 6, 7, 8], [8, 7, 6, 5]])
+    with torch.no_grad():
+        unigrams = make_bag(1)(X)
+        bigrams = make_bag(2)(X)
+    torch.testing.assert_close(unigrams[0], unigrams[1])
+    assert not torch.allclose(bigrams[0], bigrams[1])
+
+
+def test_bag_rejects_bad_sizes():
+    with pytest.raises(ValueError, match="max_n and n_buckets must be >= 1, got 0"):
+        BagOfNgrams(num_embeddings=5, num_classes=2, max_n=0)
