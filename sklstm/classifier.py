@@ -144,7 +144,7 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
         net, :class:`~sklstm.modules.BagOfNgrams`): unigrams by id, longer
         n-grams hashed into 2**20 buckets, as fastText does. On a few
         thousand texts this linear part is what TF-IDF + logistic regression
-        has over a lone LSTM; on many, the LSTM adds what word order says.
+        has over a lone LSTM (figures: the user guide, Model options).
         None: the LSTM alone (as in sklstm 0.2.0, and in models saved by it).
 
         .. versionadded:: 0.3.0

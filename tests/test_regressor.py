@@ -61,6 +61,15 @@ def test_learns_a_score_from_its_tokens():
     assert reg.predict(X[:3]).shape == (3,) and reg.n_outputs_ == 1
 
 
+def test_bag_of_ngrams_is_off_by_default_and_learns_when_on():
+    X, y = score_data()
+    assert LSTMRegressor().bag_ngrams is None
+    # The score is a sum of token values: what a bag of unigrams models exactly.
+    reg = LSTMRegressor(**dict(FIXED, max_epochs=30, bag_ngrams=1)).fit(X[:200], y[:200])
+    assert reg.module_.bag is not None and reg.module_.bag.max_n == 1
+    assert reg.score(X[200:], y[200:]) > 0.8
+
+
 def test_several_targets_at_once():
     X, y = score_data(n=200)
     Y = np.column_stack([y, -2 * y + 1])
