@@ -533,7 +533,7 @@ class _Embedded:
         return logits + bag_shares.sum(dim=1) if bag_shares.shape[-1] else logits
 
 
-def _token_inputs(module, X):
+def _token_inputs(module, X, real):
     """What integrated gradients scales along its path: each token's vector and bag share.
 
     Parameters
@@ -541,6 +541,8 @@ def _token_inputs(module, X):
     module : LSTMTextModule
     X : torch.Tensor of shape (batch, width)
         Ids within the vocabulary, 0 for padding.
+    real : torch.Tensor of shape (batch, width)
+        Where ``X`` holds a token (not padding).
 
     Returns
     -------
@@ -548,13 +550,11 @@ def _token_inputs(module, X):
         The word vectors (zero at padding), followed, where the module has a
         bag of n-grams, by each token's share of the bag's logits.
     """
-    real = X != module.padding_idx
     vectors = module.embedding.weight[X].detach() * real.unsqueeze(-1)
-    bag = getattr(module, "bag", None)
-    if bag is None:
+    if module.bag is None:
         return vectors
     with torch.no_grad():
-        return torch.cat([vectors, bag.contributions(X)], dim=-1)
+        return torch.cat([vectors, module.bag.contributions(X)], dim=-1)
 
 
 class _FrozenEval:
@@ -824,7 +824,7 @@ def _integrated_gradients(estimator, ids, *, n_steps, integration, output, batch
             X = torch.as_tensor(np.asarray(ids[rows, :width], dtype=np.int64), device=device)
             X = X.masked_fill(X >= module.num_embeddings, module.unknown_idx)
             real = X != module.padding_idx
-            vectors = _token_inputs(module, X)  # (k, width, dim [+ classes])
+            vectors = _token_inputs(module, X, real)  # (k, width, dim [+ classes])
             path = _Path(run, vectors, real, explained, n_columns, batch_size)
             k = len(rows)
             ends = path.outputs(np.tile(np.arange(k), 2), np.repeat([0.0, 1.0], k))

@@ -346,6 +346,9 @@ class LSTMTextModule(nn.Module):
         paired = self.pooling == "attention"  # the others do not depend on step order
         pooled = self.pool(self.encode(X, lengths, paired=paired), lengths, paired=paired)
         logits = self.output(self.dropout(pooled))
-        # A module pickled before the bag existed has no such attribute.
-        bag = getattr(self, "bag", None)
-        return logits if bag is None else logits + bag(X)
+        return logits if self.bag is None else logits + self.bag(X)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "bag" not in self._modules and "bag" not in self.__dict__:
+            self.bag = None  # pickled by sklstm 0.2.0, before the bag existed

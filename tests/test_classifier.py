@@ -413,22 +413,14 @@ def test_bag_of_ngrams_parameter_shapes_the_module(bag_ngrams, signal_data):
         assert torch.count_nonzero(bag.unigrams.weight) > 0  # it trained
 
 
-def _older_state(clf):
-    """``clf`` as a pickle or file of sklstm 0.2.0 had it: no ``bag_ngrams``, no bag."""
-    old = pickle.loads(pickle.dumps(clf))
-    del old.module_.bag
-    state = old.__dict__.copy()
-    del state["bag_ngrams"]
-    return state
-
-
 def test_models_from_before_the_bag_load_without_one(signal_data):
     X, y = signal_data(n=60)
     clf = LSTMClassifier(**dict(FIXED, max_epochs=2, bag_ngrams=None)).fit(X, y)
-    state = _older_state(clf)
-    restored = LSTMClassifier.__new__(LSTMClassifier)
-    restored.__setstate__(state)  # as unpickling an earlier model does
-    assert restored.bag_ngrams is None
+    old = pickle.loads(pickle.dumps(clf))  # as sklstm 0.2.0 had it: no bag_ngrams, no bag
+    del old.module_.bag
+    del old.bag_ngrams
+    restored = pickle.loads(pickle.dumps(old))
+    assert restored.bag_ngrams is None and restored.module_.bag is None
     np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
     safe = clf.get_safe_state()
     del safe["params"]["bag_ngrams"]  # a file of sklstm 0.2.0
