@@ -9,8 +9,10 @@ train and the 50k ``unsup`` reviews. Rows:
 - ``tfidf_logreg`` and ``nblr`` (:mod:`sklstm.baselines`): the labelled
   reviews only;
 - ``lstm``: ``make_pipeline(TextTokenizer(), LSTMClassifier())`` with its
-  defaults, on the labelled reviews only; ``lstm_no_bag``: the same without
-  the bag of n-grams (``bag_ngrams=None``, the default of sklstm 0.2.0);
+  defaults, on the labelled reviews only; ``lstm_no_prior``: the same
+  without the bag's naive-Bayes factors (``bag_prior=None``, the default of
+  sklstm 0.3.0); ``lstm_no_bag``: without the bag of n-grams at all
+  (``bag_ngrams=None``, the default of sklstm 0.2.0);
 - ``lstm_lm_labelled``: the same with ``pretraining='lm'``: the language
   model learns from the labelled reviews themselves, nothing else (the
   question of whether the default should pretrain);
@@ -107,6 +109,9 @@ MODELS = {
     "nblr": _supervised(lambda seed, args: make_nblr()),
     "lstm": _supervised(lambda seed, args: make_pipeline(
         TextTokenizer(), LSTMClassifier(**_lstm_params(args, seed)))),
+    # The default LSTM of sklstm 0.3.0: the bag of n-grams without its naive-Bayes factors.
+    "lstm_no_prior": _supervised(lambda seed, args: make_pipeline(
+        TextTokenizer(), LSTMClassifier(bag_prior=None, **_lstm_params(args, seed)))),
     # The default LSTM of sklstm 0.2.0: no bag of n-grams beside the LSTM.
     "lstm_no_bag": _supervised(lambda seed, args: make_pipeline(
         TextTokenizer(), LSTMClassifier(bag_ngrams=None, **_lstm_params(args, seed)))),
@@ -119,6 +124,7 @@ MODELS = {
 }
 # Fine-tuning candidates (not run by default), to be chosen with --holdout, not on test.
 CANDIDATES = {
+    "lstm_word2vec_no_prior": _pretrained("word2vec", bag_prior=None),  # as in sklstm 0.3.0
     "lstm_word2vec_attention": _pretrained("word2vec", pooling="attention"),
     "lstm_word2vec_frozen": _pretrained("word2vec", freeze_embeddings=True),
     "lstm_word2vec_20ep": _pretrained("word2vec", pretraining_epochs=20),

@@ -17,7 +17,7 @@ from .vector_files import load_word_vectors
 from .word2vec import Word2VecVectors
 from .word_vectors import EmbeddingMatrix, WordVectors
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 __all__ = ["EmbeddingMatrix", "LSTMClassifier", "LSTMRegressor", "TextTokenizer",
            "Word2VecVectors", "WordVectors", "__version__", "load", "load_word_vectors", "save"]

@@ -39,7 +39,7 @@ _WEIGHTS_FILE = "weights.safetensors"
 # Parameters added since sklstm 0.2.0, with the value that does what models
 # fitted before had: a model file or pickle without them gets this value,
 # not today's default.
-_EARLIER_BEHAVIOUR = {"bag_ngrams": None}
+_EARLIER_BEHAVIOUR = {"bag_ngrams": None, "bag_prior": None}
 
 #: The numpydoc entries of the parameters every sklstm LSTM estimator has.
 PARAMETERS_DOC = """\
@@ -470,8 +470,9 @@ class BaseLSTM(BaseEstimator):
         from safetensors.torch import load as load_tensors
 
         if "params" in state:
+            own = self.get_params(deep=False)
             self.set_params(**{name: value for name, value in _EARLIER_BEHAVIOUR.items()
-                               if name not in state["params"]})
+                               if name in own and name not in state["params"]})
         self._validate_params()
         attributes = self._upgrade_state(state["attributes"])
         history = History(attributes.pop("history_", []))

@@ -148,6 +148,18 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
         None: the LSTM alone (as in sklstm 0.2.0, and in models saved by it).
 
         .. versionadded:: 0.3.0
+    bag_prior : {'naive_bayes'} or None, default='naive_bayes'
+        With 'naive_bayes', each n-gram's weights in the bag are multiplied by
+        its naive-Bayes log-count ratio for each class (one class against the
+        rest), counted on the training rows before the first epoch, as NB-SVM
+        scales its features: n-grams that tell the classes apart learn fast,
+        the others hardly move, and n-grams absent from the training rows
+        stay at zero. None: plain weights, as in sklstm 0.3.0 (and in models
+        saved by it). No effect without ``bag_ngrams``; a net started by
+        :meth:`partial_fit` keeps plain weights (its first rows are too few
+        to count on).
+
+        .. versionadded:: 0.4.0
 
     Attributes
     ----------
@@ -232,6 +244,7 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
         "pretraining": [StrOptions(set(PRETRAINING_OPTIONS)), None],
         "pretraining_epochs": [Interval(Integral, 1, None, closed="left"), None],
         "memory": [str, os.PathLike, HasMethods(["cache"]), None],
+        "bag_prior": [StrOptions({"naive_bayes"}), None],
     }
 
     def __init__(self, *, embedding_dim=128, hidden_size=128, num_layers=1,
@@ -243,7 +256,7 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
                  freeze_embeddings=False, lr_schedule=None, warmup=0.1, conv_filters=None,
                  conv_kernel_size=5, checkpoint_dir=None, warm_start=False, vocab_size=None,
                  threshold=0.5, unlabeled_label=None, pretraining=None, pretraining_epochs=None,
-                 memory=None, bag_ngrams=2):
+                 memory=None, bag_ngrams=2, bag_prior="naive_bayes"):
         super().__init__(
             embedding_dim=embedding_dim, hidden_size=hidden_size, num_layers=num_layers,
             bidirectional=bidirectional, pooling=pooling, dropout=dropout,
@@ -262,6 +275,7 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
         self.pretraining = pretraining
         self.pretraining_epochs = pretraining_epochs
         self.memory = memory
+        self.bag_prior = bag_prior
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -482,10 +496,11 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
     def _run_settings(self):
         if self.multilabel_:
             return dict(net_class=MultiLabelNet, criterion=torch.nn.BCEWithLogitsLoss,
-                        stratify=False, targets=self.classes_.tolist())
+                        stratify=False, targets=self.classes_.tolist(),
+                        bag_prior=self.bag_prior)
         return dict(net_class=ClassifierNet, criterion=torch.nn.CrossEntropyLoss,
                     net_params={"classes": np.arange(len(self.classes_))},
-                    targets=self.classes_.tolist())
+                    targets=self.classes_.tolist(), bag_prior=self.bag_prior)
 
     def _n_outputs(self):
         return len(self.classes_)

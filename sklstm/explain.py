@@ -821,8 +821,8 @@ def _integrated_gradients(estimator, ids, *, n_steps, integration, output, batch
     with _FrozenEval(module, differentiable=True), _Embedded(module) as run:
         for rows in _rows_by_length(lengths, max(1, batch_size // int(n_steps))):
             width = int(lengths[rows].max())
-            X = torch.as_tensor(np.asarray(ids[rows, :width], dtype=np.int64), device=device)
-            X = X.masked_fill(X >= module.num_embeddings, module.unknown_idx)
+            X = module.known_ids(torch.as_tensor(np.asarray(ids[rows, :width], dtype=np.int64),
+                                                 device=device))
             real = X != module.padding_idx
             vectors = _token_inputs(module, X, real)  # (k, width, dim [+ classes])
             path = _Path(run, vectors, real, explained, n_columns, batch_size)

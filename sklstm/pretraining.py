@@ -231,8 +231,7 @@ class LanguageModel(nn.Module):
         n_tokens : int
         """
         encoder = self.encoder
-        X = X.long()
-        X = X.masked_fill(X >= encoder.num_embeddings, encoder.unknown_idx)
+        X = encoder.known_ids(X)
         lengths = encoder.lengths(X)
         nll = X.new_zeros((), dtype=torch.float32)
         n_tokens = 0

@@ -146,6 +146,11 @@ class TrainingRun:
         Weights that replace the random start of a new net's module, by
         parameter name (a part of its state dict, such as the embedding and
         LSTM that :mod:`sklstm.pretraining` trained).
+    bag_prior : {'naive_bayes'} or None, default=None
+        With 'naive_bayes', a new net's bag of n-grams (if it has one) scales
+        its rows by naive-Bayes factors counted on the training rows (the
+        validation rows left out), before the first epoch; the targets must
+        then be class codes or 0/1 columns.
 
     Examples
     --------
@@ -164,7 +169,7 @@ class TrainingRun:
 
     def __init__(self, estimator, *, module_params, device, net_class=ClassifierNet,
                  criterion=torch.nn.CrossEntropyLoss, net_params=None, stratify=True,
-                 targets=None, initial_weights=None):
+                 targets=None, initial_weights=None, bag_prior=None):
         self.estimator = estimator
         self.module_params = module_params
         self.device = device
@@ -174,6 +179,7 @@ class TrainingRun:
         self.stratify = stratify
         self.targets = targets
         self.initial_weights = initial_weights
+        self.bag_prior = bag_prior
 
     # ----------------------------------------------------------------- steps
 
@@ -279,6 +285,7 @@ class TrainingRun:
             iterator_valid__batch_size=est.batch_size * EVAL_BATCH_FACTOR,
             train_split=train_split,
             callbacks=self.callbacks() if callbacks is None else callbacks,
+            module__bag_prior=self.bag_prior is not None,
             device=self.device,
             verbose=est.verbose,
             **(self.net_params or {}),
@@ -301,6 +308,20 @@ class TrainingRun:
         if unexpected:
             raise ValueError(f"the initial weights name parameters the network does not "
                              f"have: {sorted(unexpected)}")
+
+    def fit_bag_prior(self, module, X_train, y_train):
+        """Count the naive-Bayes factors of ``module``'s bag on the training rows.
+
+        ``X_train`` is the dict :meth:`split` gives (ids and row weights);
+        ``y_train`` holds class codes, or one 0/1 column per label. Does
+        nothing without ``bag_prior``.
+        """
+        if self.bag_prior is None:
+            return
+        y = np.asarray(y_train)
+        Y = np.eye(self.module_params["num_classes"], dtype=np.float32)[y] if y.ndim == 1 \
+            else y.astype(np.float32)
+        module.fit_bag_prior(X_train["X"], Y, X_train["sample_weight"])
 
     def refresh(self, net, *, train_split, callbacks):
         """Give a fitted net the estimator's current settings, to train it further.
@@ -380,6 +401,8 @@ class TrainingRun:
                 net.initialize()
                 if self.initial_weights:
                     self.load_initial_weights(net.module_)
+                if validate:  # partial_fit's first rows are too few to count on
+                    self.fit_bag_prior(net.module_, X_train, y_train)
             left = epochs
             if checkpoint is not None:
                 left = saver.resume(net, checkpoint, epochs=start + epochs)

@@ -280,6 +280,9 @@ def test_unlabelled_rows_with_only_zero_weights_left():
     pytest.param({"bag_ngrams": 0}, r"'bag_ngrams' parameter .* range \[1, inf\) or None. "
                  "Got 0", id="bag-ngrams-0"),
     pytest.param({"bag_ngrams": 2.5}, "'bag_ngrams' parameter", id="bag-ngrams-float"),
+    pytest.param({"bag_prior": "nb"}, r"'bag_prior' parameter .* \{'naive_bayes'\} or None. "
+                 "Got 'nb'", id="bag-prior"),
+    pytest.param({"bag_prior": True}, "'bag_prior' parameter", id="bag-prior-bool"),
 ])
 def test_bad_classifier_parameters(params, match):
     with pytest.raises(ValueError, match=match):

@@ -12,7 +12,9 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from skorch.callbacks import Callback
 
+import sklstm
 from sklstm import LSTMClassifier
+from sklstm.modules import BagOfNgrams
 
 SMALL = dict(embedding_dim=8, hidden_size=8, device="cpu", random_state=0)
 # Trains on all data for a fixed number of epochs: quick and predictable.
@@ -426,6 +428,72 @@ def test_models_from_before_the_bag_load_without_one(signal_data):
     del safe["params"]["bag_ngrams"]  # a file of sklstm 0.2.0
     loaded = LSTMClassifier(**safe["params"]).set_safe_state(safe)
     assert loaded.bag_ngrams is None and loaded.module_.bag is None
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
+def _expected_prior(X, Y, weights, vocab_size):
+    bag = BagOfNgrams(num_embeddings=vocab_size, num_classes=Y.shape[1], prior=True)
+    return bag.fit_prior(torch.as_tensor(X), torch.as_tensor(Y, dtype=torch.float32),
+                         torch.as_tensor(weights, dtype=torch.float32))
+
+
+def test_bag_prior_is_counted_on_the_training_rows(signal_data):
+    X, y = signal_data(n=80, n_classes=3)
+    assert LSTMClassifier().bag_prior == "naive_bayes"
+    weights = np.linspace(0.0, 2.0, len(y))
+    clf = LSTMClassifier(**dict(FIXED, max_epochs=1)).fit(X, y, sample_weight=weights)
+    expected = _expected_prior(X, np.eye(3)[y], weights, clf.vocab_size_)
+    bag = clf.module_.bag
+    torch.testing.assert_close(bag.unigram_prior, expected.unigram_prior)
+    torch.testing.assert_close(bag.ngram_prior, expected.ngram_prior)
+    # With a validation split, only the training part counts.
+    seen = {}
+
+    class TrainingRows(Callback):
+        def on_train_begin(self, net, X=None, y=None, **kwargs):
+            seen.update(X=X["X"], y=y)
+
+    clf = LSTMClassifier(**dict(FIXED, max_epochs=1, validation_fraction=0.25,
+                                callbacks=[TrainingRows()])).fit(X, y)
+    assert len(seen["y"]) == 60
+    expected = _expected_prior(seen["X"], np.eye(3)[seen["y"]], np.ones(60), clf.vocab_size_)
+    torch.testing.assert_close(clf.module_.bag.unigram_prior, expected.unigram_prior)
+    assert not torch.allclose(clf.module_.bag.unigram_prior,
+                              _expected_prior(X, np.eye(3)[y], np.ones(80),
+                                              clf.vocab_size_).unigram_prior)
+    plain = LSTMClassifier(**dict(FIXED, max_epochs=1, bag_prior=None)).fit(X, y)
+    assert plain.module_.bag.prior is False
+    assert "bag.unigram_prior" not in plain.module_.state_dict()
+
+
+def test_bag_prior_multilabel_partial_fit_and_saved_models(signal_data, tmp_path):
+    X, Y = multilabel_data(signal_data, n=120)
+    clf = LSTMClassifier(**dict(FIXED, max_epochs=1)).fit(X, Y)
+    expected = _expected_prior(X, Y, np.ones(len(Y)), clf.vocab_size_)  # label columns
+    torch.testing.assert_close(clf.module_.bag.unigram_prior, expected.unigram_prior)
+    path = tmp_path / "model.sklstm"
+    sklstm.save(clf, path)
+    loaded = sklstm.load(path)
+    torch.testing.assert_close(loaded.module_.bag.ngram_prior, clf.module_.bag.ngram_prior)
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    X, y = signal_data(n=60)
+    streamed = LSTMClassifier(**FIXED).partial_fit(X, y, classes=[0, 1])
+    assert torch.all(streamed.module_.bag.unigram_prior == 1)  # too few rows to count on
+
+
+def test_models_from_before_the_bag_prior_load_without_one(signal_data):
+    X, y = signal_data(n=60)
+    clf = LSTMClassifier(**dict(FIXED, max_epochs=2, bag_prior=None)).fit(X, y)
+    old = pickle.loads(pickle.dumps(clf))  # as sklstm 0.3.0 had it: no bag_prior
+    del old.module_.bag.prior
+    del old.bag_prior
+    restored = pickle.loads(pickle.dumps(old))
+    assert restored.bag_prior is None and restored.module_.bag.prior is False
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    safe = clf.get_safe_state()
+    del safe["params"]["bag_prior"]  # a file of sklstm 0.3.0
+    loaded = LSTMClassifier(**safe["params"]).set_safe_state(safe)
+    assert loaded.bag_prior is None and loaded.module_.bag.prior is False
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
 
 
