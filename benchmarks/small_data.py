@@ -35,6 +35,7 @@ from sklstm.datasets import load_imdb  # noqa: E402
 CANDIDATES = {
     "default": ({}, {}),
     "no_bag": ({}, {"bag_ngrams": None}),  # the default before the bag of n-grams
+    "no_prior": ({}, {"bag_prior": None}),  # the bag without naive-Bayes factors (0.3.0)
     "bag_1": ({}, {"bag_ngrams": 1}),
     "bag_3": ({}, {"bag_ngrams": 3}),
     "dropout_0.5": ({}, {"dropout": 0.5, "embedding_dropout": 0.25}),
