@@ -120,8 +120,8 @@ def test_semisupervised_smoke_run_writes_every_row_and_the_curve(tmp_path, fake_
                   "--seeds", "2", "--max-epochs", "1", "--verbose", "0", "--out", str(out),
                   "--plot", str(png))
     result = json.loads(out.read_text())
-    models = {"tfidf_logreg", "nblr", "lstm", "lstm_no_bag", "lstm_lm_labelled", "lstm_word2vec",
-              "lstm_lm"}
+    models = {"tfidf_logreg", "nblr", "lstm", "lstm_no_prior", "lstm_no_bag", "lstm_lm_labelled",
+              "lstm_word2vec", "lstm_lm"}
     assert (result["n_train"], result["n_unsup"], result["n_test"]) == (60, 1, 60)
     # Two draws of 20 labels, one of all 60, for each model.
     assert len(result["rows"]) == 3 * len(models)

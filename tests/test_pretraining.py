@@ -226,7 +226,8 @@ def test_word2vec_pretraining_carries_the_labels_to_words_seen_only_unlabelled()
     X_unseen, y_unseen = _groups_data(n=200, seed=3, words=range(5, 10))
     X = np.vstack([X_seen[:80], X_all])
     y = np.concatenate([y_seen[:80], np.full(len(X_all), -1)])
-    params = dict(FIXED, max_epochs=15, vocab_size=30, unlabeled_label=-1)
+    # The LSTM alone: only its word vectors can carry labels to unseen words.
+    params = dict(FIXED, max_epochs=15, vocab_size=30, unlabeled_label=-1, bag_ngrams=None)
     with pytest.warns(UserWarning, match="1000 unlabelled rows are ignored"):
         supervised = LSTMClassifier(**params).fit(X, y)
     pretrained = LSTMClassifier(**params, pretraining="word2vec",
@@ -236,6 +237,11 @@ def test_word2vec_pretraining_carries_the_labels_to_words_seen_only_unlabelled()
     # Words 15-19 and 25-29 never occur in a labelled row.
     assert supervised.score(X_unseen, y_unseen) < 0.8
     assert pretrained.score(X_unseen, y_unseen) > 0.9
+    # With the default bag of n-grams, which knows labelled n-grams only, the
+    # LSTM learns less from the labelled words, but still carries most of it.
+    params.pop("bag_ngrams")
+    default = LSTMClassifier(**params, pretraining="word2vec", pretraining_epochs=10).fit(X, y)
+    assert default.score(X_unseen, y_unseen) > 0.8
 
 
 def test_word2vec_pretraining_starts_the_embedding():
