@@ -494,13 +494,12 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
         return row if sample_weight is None else row * sample_weight
 
     def _run_settings(self):
+        common = dict(targets=self.classes_.tolist(), bag_prior=self.bag_prior)
         if self.multilabel_:
-            return dict(net_class=MultiLabelNet, criterion=torch.nn.BCEWithLogitsLoss,
-                        stratify=False, targets=self.classes_.tolist(),
-                        bag_prior=self.bag_prior)
-        return dict(net_class=ClassifierNet, criterion=torch.nn.CrossEntropyLoss,
-                    net_params={"classes": np.arange(len(self.classes_))},
-                    targets=self.classes_.tolist(), bag_prior=self.bag_prior)
+            return dict(common, net_class=MultiLabelNet,
+                        criterion=torch.nn.BCEWithLogitsLoss, stratify=False)
+        return dict(common, net_class=ClassifierNet, criterion=torch.nn.CrossEntropyLoss,
+                    net_params={"classes": np.arange(len(self.classes_))})
 
     def _n_outputs(self):
         return len(self.classes_)

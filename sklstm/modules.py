@@ -123,7 +123,7 @@ class BagOfNgrams(nn.Module):
         self.__dict__.setdefault("prior", False)  # pickled by sklstm 0.3.0
 
     def _buckets(self, X):
-        """``(n, rows)`` for n = 1 .. max_n, each n-gram's row of its table; and the mask of real ids.
+        """Each n-gram's row of its table, as ``(n, rows)`` for n = 1 .. max_n; and where X is real.
 
         Unigrams are their ids; a longer n-gram is its bucket plus one, and 0
         where it reaches into padding.
@@ -377,7 +377,7 @@ class LSTMTextModule(nn.Module):
         return X.masked_fill(X >= self.num_embeddings, self.unknown_idx)
 
     def fit_bag_prior(self, X, Y, sample_weight=None):
-        """Set the bag's naive-Bayes factors from training texts (see :meth:`BagOfNgrams.fit_prior`).
+        """Set the bag's naive-Bayes factors from training texts (:meth:`BagOfNgrams.fit_prior`).
 
         Does nothing without a bag, or with a bag built without ``prior``.
         ``X`` holds ids (any beyond the vocabulary are read as unknown), ``Y``

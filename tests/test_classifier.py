@@ -415,19 +415,26 @@ def test_bag_of_ngrams_parameter_shapes_the_module(bag_ngrams, signal_data):
         assert torch.count_nonzero(bag.unigrams.weight) > 0  # it trained
 
 
-def test_models_from_before_the_bag_load_without_one(signal_data):
+@pytest.mark.parametrize("param, strip, as_before", [
+    # sklstm 0.2.0: no bag_ngrams, no bag
+    ("bag_ngrams", lambda module: delattr(module, "bag"), lambda module: module.bag is None),
+    # sklstm 0.3.0: a bag without naive-Bayes factors, no bag_prior
+    ("bag_prior", lambda module: delattr(module.bag, "prior"),
+     lambda module: module.bag.prior is False),
+], ids=["0.2.0", "0.3.0"])
+def test_models_from_before_a_parameter_load_as_they_were(param, strip, as_before, signal_data):
     X, y = signal_data(n=60)
-    clf = LSTMClassifier(**dict(FIXED, max_epochs=2, bag_ngrams=None)).fit(X, y)
-    old = pickle.loads(pickle.dumps(clf))  # as sklstm 0.2.0 had it: no bag_ngrams, no bag
-    del old.module_.bag
-    del old.bag_ngrams
+    clf = LSTMClassifier(**dict(FIXED, max_epochs=2, **{param: None})).fit(X, y)
+    old = pickle.loads(pickle.dumps(clf))  # as that sklstm pickled it
+    strip(old.module_)
+    delattr(old, param)
     restored = pickle.loads(pickle.dumps(old))
-    assert restored.bag_ngrams is None and restored.module_.bag is None
+    assert getattr(restored, param) is None and as_before(restored.module_)
     np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
     safe = clf.get_safe_state()
-    del safe["params"]["bag_ngrams"]  # a file of sklstm 0.2.0
+    del safe["params"][param]  # a file of that sklstm
     loaded = LSTMClassifier(**safe["params"]).set_safe_state(safe)
-    assert loaded.bag_ngrams is None and loaded.module_.bag is None
+    assert getattr(loaded, param) is None and as_before(loaded.module_)
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
 
 
@@ -479,22 +486,6 @@ def test_bag_prior_multilabel_partial_fit_and_saved_models(signal_data, tmp_path
     X, y = signal_data(n=60)
     streamed = LSTMClassifier(**FIXED).partial_fit(X, y, classes=[0, 1])
     assert torch.all(streamed.module_.bag.unigram_prior == 1)  # too few rows to count on
-
-
-def test_models_from_before_the_bag_prior_load_without_one(signal_data):
-    X, y = signal_data(n=60)
-    clf = LSTMClassifier(**dict(FIXED, max_epochs=2, bag_prior=None)).fit(X, y)
-    old = pickle.loads(pickle.dumps(clf))  # as sklstm 0.3.0 had it: no bag_prior
-    del old.module_.bag.prior
-    del old.bag_prior
-    restored = pickle.loads(pickle.dumps(old))
-    assert restored.bag_prior is None and restored.module_.bag.prior is False
-    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
-    safe = clf.get_safe_state()
-    del safe["params"]["bag_prior"]  # a file of sklstm 0.3.0
-    loaded = LSTMClassifier(**safe["params"]).set_safe_state(safe)
-    assert loaded.bag_prior is None and loaded.module_.bag.prior is False
-    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
 
 
 def test_fit_reads_as_validate_then_run():

@@ -274,7 +274,8 @@ def test_bag_prior_is_the_naive_bayes_log_count_ratio(max_n):
                                   97 if max_n > 1 else 0)
     np.testing.assert_allclose(bag.unigram_prior.numpy(), expected[:50], rtol=1e-5, atol=1e-6)
     if max_n > 1:
-        np.testing.assert_allclose(bag.ngram_prior[1:].numpy(), expected[50:], rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(bag.ngram_prior[1:].numpy(), expected[50:], rtol=1e-5,
+                                   atol=1e-6)
         assert torch.count_nonzero(bag.ngram_prior[0]) == 0
     # The factors scale the rows: the bag equals a plain one with the products as weights.
     bag = make_bag(max_n, prior=True)
