@@ -21,7 +21,11 @@ train and the 50k ``unsup`` reviews. Rows:
   on all train and unsup reviews, the unlabelled ones marked -1. Their ids
   come from one ``TextTokenizer`` fitted on all those reviews (no test
   review), so every budget sees the same id matrix, and the pretraining,
-  cached in ``--cache``, runs once per seed and method, whatever the budget.
+  cached in ``--cache``, runs once per seed and method, whatever the budget;
+- ``lstm_word2vec_self_training``: the word2vec LSTM (in a pipeline with
+  its tokenizer) inside :class:`~sklstm.SelfTrainingClassifier`, with NB-LR
+  as a second teacher: the unlabelled reviews both are surest of (5 per
+  labelled review) get pseudo-labels, and the LSTM is fitted again.
 
 The LSTMs' ``random_state`` is the draw's seed. Figures per fit: test
 accuracy, the LSTMs' best ``valid_acc`` on their own validation split of the
@@ -62,7 +66,7 @@ from sklearn.pipeline import make_pipeline
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import machine_info, peak_rss_mb, write_json  # noqa: E402
 
-from sklstm import LSTMClassifier, TextTokenizer  # noqa: E402
+from sklstm import LSTMClassifier, SelfTrainingClassifier, TextTokenizer  # noqa: E402
 from sklstm.baselines import make_nblr, make_tfidf_logreg  # noqa: E402
 from sklstm.datasets import load_imdb  # noqa: E402
 
@@ -104,6 +108,32 @@ def _pretrained(method, **params):
     return fit
 
 
+def _self_trained(method, **params):
+    """:class:`~sklstm.SelfTrainingClassifier` around the pretrained LSTM, NB-LR its teacher.
+
+    The pipeline (its tokenizer fitted on all texts, as ``data.tokenizer``
+    is, so the cached pretraining serves it) is fitted, the unlabelled train
+    and unsup reviews it and NB-LR (on the labelled reviews) are surest of
+    get pseudo-labels (``k_best='auto'``: 5 per labelled review), and it is
+    fitted again. Held-out reviews (``--holdout``) are left out of its fit:
+    it would pseudo-label the reviews it is scored on.
+    """
+    def fit(data, labelled, seed, args):
+        rows = np.setdiff1d(np.arange(len(data.texts)), data.held)
+        y = np.full(len(data.texts), UNLABELLED)
+        y[labelled] = data.y[labelled]
+        lstm = LSTMClassifier(unlabeled_label=UNLABELLED, pretraining=method, **{
+            "pretraining_epochs": args.pretraining_epochs, "memory": args.cache,
+            **params, **_lstm_params(args, seed)})
+        model = SelfTrainingClassifier(estimator=make_pipeline(TextTokenizer(), lstm),
+                                       teachers=[make_nblr()], unlabeled_label=UNLABELLED,
+                                       verbose=args.verbose)
+        model.fit([data.texts[i] for i in rows], y[rows])
+        return model, lambda: model.predict(data.test_texts)
+    fit.semi_supervised = True
+    return fit
+
+
 MODELS = {
     "tfidf_logreg": _supervised(lambda seed, args: make_tfidf_logreg()),
     "nblr": _supervised(lambda seed, args: make_nblr()),
@@ -121,6 +151,7 @@ MODELS = {
                                         **_lstm_params(args, seed)))),
     "lstm_word2vec": _pretrained("word2vec"),
     "lstm_lm": _pretrained("lm"),
+    "lstm_word2vec_self_training": _self_trained("word2vec"),
 }
 # Fine-tuning candidates (not run by default), to be chosen with --holdout, not on test.
 CANDIDATES = {
@@ -145,11 +176,12 @@ class Data:
         train, unsup = load_imdb("train"), load_imdb("unsup")
         train_texts, y_train = _sample(list(train.data), np.asarray(train.target), args.sample)
         self.pool = np.arange(len(train_texts))   # the train rows that may be labelled
+        self.held = np.array([], dtype=int)   # held-out train rows (--holdout)
         if args.holdout:   # score on held-out train reviews; they stay unlabelled
-            self.pool, held = train_test_split(self.pool, test_size=args.holdout,
-                                               stratify=y_train, random_state=0)
+            self.pool, self.held = train_test_split(self.pool, test_size=args.holdout,
+                                                    stratify=y_train, random_state=0)
             self.pool = np.sort(self.pool)
-            test_texts, y_test = [train_texts[i] for i in held], y_train[held]
+            test_texts, y_test = [train_texts[i] for i in self.held], y_train[self.held]
         else:
             test = load_imdb("test")
             test_texts, y_test = _sample(list(test.data), np.asarray(test.target), args.sample)
@@ -307,6 +339,9 @@ def main(argv=None):
                            "accuracy": float(np.mean(predicted == data.y_test)),
                            "fit_s": round(fit_s, 1), "predict_s": round(predict_s, 1),
                            "peak_rss_mib": round(peak_rss_mb())}
+                    if hasattr(model, "labeled_iter_"):   # self-training: its last fit
+                        row["n_pseudo_labels"] = int(np.sum(model.labeled_iter_ > 0))
+                        model = model.estimator_
                     lstm = model[-1] if hasattr(model, "steps") else model
                     valid = [epoch["valid_acc"] for epoch in getattr(lstm, "history_", [])
                              if "valid_acc" in epoch]

@@ -22,7 +22,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_array, check_is_fitted
 
-from ._utils.validation import check_labels, first_missing
+from ._utils.validation import check_labels, check_partly_labelled, is_marker
 from .base import PARAMETERS_DOC, BaseLSTM
 from .nets import ClassifierNet, MultiLabelNet
 from .pretraining import PRETRAINING_OPTIONS, pretrain
@@ -44,25 +44,6 @@ def _is_label_sets(y):
     same_length = len({len(row) for row in y}) == 1
     return not (same_length and all(type(v) in (int, np.int64) and v in (0, 1)
                                     for row in y for v in row))
-
-
-def _is_marker(values, marker):
-    """Which of ``values`` (a 1-D object array) are ``marker``: equal, and of its kind.
-
-    A string marker matches strings only, a number numbers only (not ``True``
-    for 1).
-    """
-    text = isinstance(marker, str)
-
-    def same(value):
-        if isinstance(value, (str, np.str_)) != text or isinstance(value, (bool, np.bool_)):
-            return False
-        try:
-            return bool(value == marker)
-        except (TypeError, ValueError):
-            return False
-
-    return np.fromiter((same(v) for v in values), dtype=bool, count=len(values))
 
 
 def _best_f1_thresholds(y_true, proba):
@@ -306,47 +287,13 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
                                  f"cell); y[{row}, {col}] is {y[row, col]!r}")
             return y.astype(np.int64)
         if self.unlabeled_label is not None:
-            return self._check_partly_labelled(y)
+            return check_partly_labelled(y, self.unlabeled_label)
         return check_labels(y)
-
-    def _check_partly_labelled(self, y):
-        """Labels where some rows may equal ``unlabeled_label``: checked, as one array."""
-        marker = self.unlabeled_label
-        values = np.asarray(y, dtype=object)
-        if values.ndim != 1:
-            return check_labels(y)  # its message for the wrong shape
-        i = first_missing(values)
-        if i is not None:
-            raise ValueError(f"y contains a missing label ({values[i]!r}) at index {i}; "
-                             "drop or fill missing labels before fitting (or mark "
-                             f"unlabelled rows with unlabeled_label={marker!r})")
-        unlabelled = _is_marker(values, marker)
-        if unlabelled.all():
-            raise ValueError(f"every row of y is unlabelled (unlabeled_label={marker!r}): fit "
-                             "needs labelled rows to learn the classes from")
-        labels = check_labels(values[~unlabelled].tolist() if not hasattr(y, "dtype")
-                              else np.asarray(y)[~unlabelled])
-        if (labels.dtype.kind in "USO" and any(isinstance(v, str) for v in labels)) != (
-                isinstance(marker, str)):
-            kind = "a string" if isinstance(marker, str) else "a number"
-            labels_kind = "numbers" if isinstance(marker, str) else "strings"
-            hint = "a number, e.g. unlabeled_label=-1" if isinstance(marker, str) else \
-                "a string, e.g. unlabeled_label=''"
-            if not isinstance(marker, str) and str(marker) in set(labels.tolist()):
-                hint = f"a string: unlabeled_label={str(marker)!r}"
-            raise ValueError(f"unlabeled_label={marker!r} is {kind} but the labels in y are "
-                             f"{labels_kind}; mark unlabelled rows with {hint} (of the "
-                             "labels' type), or pass unlabeled_label=None if every row is "
-                             "labelled")
-        if not unlabelled.any():
-            return labels
-        # Labels and marker are of one kind: one array holds both as they are.
-        return values if labels.dtype.kind in "bO" else np.asarray(values.tolist())
 
     def _unlabelled_mask(self, y):
         if self.unlabeled_label is None or getattr(y, "ndim", 1) != 1:
             return np.zeros(len(y), dtype=bool)
-        return _is_marker(np.asarray(y, dtype=object), self.unlabeled_label)
+        return is_marker(np.asarray(y, dtype=object), self.unlabeled_label)
 
     def _labelled_rows(self, X, y, sample_weight, *, partial=False):
         unlabelled = self._unlabelled_mask(y)
@@ -411,7 +358,7 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
         if first and classes is None and partial:
             raise ValueError("classes must be passed on the first call to partial_fit: "
                              "every label the stream may hold, e.g. classes=np.unique(y)")
-        if classes is not None and self.unlabeled_label is not None and _is_marker(
+        if classes is not None and self.unlabeled_label is not None and is_marker(
                 np.asarray(classes, dtype=object).ravel(), self.unlabeled_label).any():
             raise ValueError(f"classes holds unlabeled_label={self.unlabeled_label!r}, which "
                              "marks unlabelled rows and is no class; leave it out of classes")

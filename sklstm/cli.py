@@ -723,6 +723,8 @@ def build_parser():
                                                   "`sklstm train`")
     p.add_argument("texts", nargs="*", metavar="TEXT",
                    help="texts to explain; none or '-': one text a line from stdin")
+    # explain.METHODS, written out: importing sklstm.explain loads torch, and `sklstm --help`
+    # should not wait for it (tests/test_cli.py holds the two equal)
     p.add_argument("--method", default="integrated_gradients",
                    choices=("integrated_gradients", "attention", "occlusion"),
                    help="how the weights are computed (default: integrated_gradients; "

@@ -4,6 +4,7 @@ fake IMDB trees; small LSTM data.
 In CI a missing archive is a failure, not a skip: the fixture raises.
 """
 
+import importlib
 import io
 import math
 import tarfile
@@ -53,6 +54,24 @@ def imdb_train_texts(imdb_data_home):
 
     bunch = load_imdb("train", data_home=imdb_data_home, download=False)
     return bunch.data, np.asarray(bunch.target)
+
+
+@pytest.fixture
+def count_calls(monkeypatch):
+    """``count_calls(module, name)``: a list that gets an item at each call of ``module.name``."""
+    def count(module, name):
+        module = importlib.import_module(module)
+        calls = []
+        original = getattr(module, name)
+
+        def counted(*args, **kwargs):
+            calls.append(1)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+        return calls
+
+    return count
 
 
 @pytest.fixture

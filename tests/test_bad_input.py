@@ -14,7 +14,7 @@ import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import make_pipeline
 
-from sklstm import LSTMClassifier, LSTMRegressor, TextTokenizer, cli
+from sklstm import LSTMClassifier, LSTMRegressor, SelfTrainingClassifier, TextTokenizer, cli
 from sklstm.datasets import load_imdb
 
 TEXTS = ["a wonderful moving film", "i loved every minute", "great fun", "truly wonderful",
@@ -238,12 +238,8 @@ def test_partial_fit_bad_classes():
         clf.partial_fit(IDS, np.array([[0, 1], [1, 0], [0, 1], [1, 1]]))
 
 
-BAD_UNLABELLED = [
-    pytest.param(-1, ["a", "b", "a", -1], r"unlabeled_label=-1 is a number but the labels in y "
-                 r"are strings.*unlabeled_label=''.*or pass unlabeled_label=None",
-                 id="number-marker-string-labels"),
-    pytest.param(-1, ["-1", "0", "1", "-1"], r"mark unlabelled rows with a string: "
-                 r"unlabeled_label='-1'", id="labels-read-as-strings"),
+# What both LSTMClassifier(unlabeled_label=...) and SelfTrainingClassifier refuse, alike.
+SHARED_BAD_UNLABELLED = [
     pytest.param("", [0, 1, 0, ""], r"unlabeled_label='' is a string but the labels in y are "
                  r"numbers.*unlabeled_label=-1", id="string-marker-number-labels"),
     pytest.param(-1, [-1, -1, -1, -1], r"every row of y is unlabelled \(unlabeled_label=-1\)",
@@ -252,6 +248,15 @@ BAD_UNLABELLED = [
                  r"\(unlabeled_label=-1\); got one class: \[0\]", id="one-labelled-class"),
     pytest.param(-1, [0, None, 1, -1], r"missing label \(None\) at index 1",
                  id="missing-label"),
+]
+
+BAD_UNLABELLED = [
+    pytest.param(-1, ["a", "b", "a", -1], r"unlabeled_label=-1 is a number but the labels in y "
+                 r"are strings.*unlabeled_label=''.*or pass unlabeled_label=None",
+                 id="number-marker-string-labels"),
+    pytest.param(-1, ["-1", "0", "1", "-1"], r"mark unlabelled rows with a string: "
+                 r"unlabeled_label='-1'", id="labels-read-as-strings"),
+    *SHARED_BAD_UNLABELLED,
     pytest.param(-1, np.array([[0, 1], [1, 0], [0, 1], [1, 1]]),
                  "multi-label y with unlabelled rows is not supported", id="multi-label"),
     pytest.param(-1, [{"a"}, {"b"}, set(), {"a", "b"}],
@@ -263,6 +268,51 @@ BAD_UNLABELLED = [
 def test_bad_unlabelled_rows(marker, y, match):
     with pytest.raises(ValueError, match=match):
         LSTMClassifier(**FAST, unlabeled_label=marker).fit(IDS, y)
+
+
+def _self_training(**params):
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    return SelfTrainingClassifier(estimator=make_pipeline(CountVectorizer(),
+                                                          LogisticRegression()), **params)
+
+
+BAD_SELF_TRAINING = [
+    pytest.param(-1, ["a", "b", "a", -1], r"unlabeled_label=-1 is a number but the labels in "
+                 r"y are strings; mark unlabelled rows with a string, e.g. unlabeled_label=''"
+                 r" \(of the labels' type\)$", id="number-marker-string-labels"),
+    *SHARED_BAD_UNLABELLED,
+    pytest.param(-1, [0, 1, -1], r"X has 4 rows but y has 3 labels", id="lengths"),
+    pytest.param(-1, None, r"requires y to be passed", id="no-y"),
+    pytest.param(-1, np.array([[0, 1], [1, 0], [0, 1], [1, 1]]), r"y should be a 1d array",
+                 id="multi-label"),
+]
+
+
+@pytest.mark.parametrize("marker, y, match", BAD_SELF_TRAINING)
+def test_self_training_bad_labels(marker, y, match):
+    texts = ["good film", "bad film", "a good story", "a bad plot"]
+    with pytest.raises(ValueError, match=match):
+        _self_training(unlabeled_label=marker).fit(texts, y)
+
+
+@pytest.mark.parametrize("params, error, match", [
+    pytest.param({"k_best": 0}, ValueError, r"'k_best' parameter .* Got 0", id="k-best-0"),
+    pytest.param({"k_best": 1.5}, ValueError, r"'k_best' parameter .* Got 1.5", id="k-best"),
+    pytest.param({"max_iter": 0}, ValueError, r"'max_iter' parameter", id="max-iter"),
+    pytest.param({"unlabeled_label": None}, ValueError, r"'unlabeled_label' parameter",
+                 id="marker-none"),
+    pytest.param({"teachers": [make_pipeline(TextTokenizer()), "nb"]}, TypeError,
+                 r"teachers\[0\] must be an estimator with fit and predict_proba; got "
+                 "Pipeline", id="teacher"),
+    pytest.param({"estimator": TextTokenizer()}, ValueError, r"'estimator' parameter",
+                 id="estimator-without-proba"),
+])
+def test_self_training_bad_parameters(params, error, match):
+    model = _self_training()
+    with pytest.raises(error, match=match):
+        model.set_params(**params).fit(["good film", "bad film", "a good story"], [1, 0, -1])
 
 
 def test_unlabelled_rows_with_only_zero_weights_left():

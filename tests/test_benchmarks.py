@@ -121,7 +121,7 @@ def test_semisupervised_smoke_run_writes_every_row_and_the_curve(tmp_path, fake_
                   "--plot", str(png))
     result = json.loads(out.read_text())
     models = {"tfidf_logreg", "nblr", "lstm", "lstm_no_prior", "lstm_no_bag", "lstm_lm_labelled",
-              "lstm_word2vec", "lstm_lm"}
+              "lstm_word2vec", "lstm_lm", "lstm_word2vec_self_training"}
     assert (result["n_train"], result["n_unsup"], result["n_test"]) == (60, 1, 60)
     # Two draws of 20 labels, one of all 60, for each model.
     assert len(result["rows"]) == 3 * len(models)
@@ -134,6 +134,8 @@ def test_semisupervised_smoke_run_writes_every_row_and_the_curve(tmp_path, fake_
         if row["model"] == "lstm_lm":
             assert row["n_unlabeled"] == 61 - row["budget"]
             assert row["pretraining_history"][0]["loss"] > 0
+        if row["model"] == "lstm_word2vec_self_training":  # 5 pseudo-labels per label
+            assert row["n_pseudo_labels"] == min(5 * row["budget"], 61 - row["budget"])
         if row["model"] == "lstm_lm_labelled":  # pretrained on its labelled reviews only
             assert row["n_unlabeled"] == 0
             assert row["pretraining_history"][0]["n_tokens"] > 0

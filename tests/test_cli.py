@@ -132,6 +132,14 @@ def test_bad_number_is_rejected_by_the_parser(capsys):
     assert exc.value.code == 2
 
 
+def test_explain_methods_are_those_of_sklstm_explain():
+    from sklstm.explain import METHODS
+
+    explain = cli.build_parser()._subparsers._group_actions[0].choices["explain"]
+    method = next(action for action in explain._actions if action.dest == "method")
+    assert tuple(method.choices) == METHODS and method.default in METHODS
+
+
 def test_python_dash_m():
     result = subprocess.run([sys.executable, "-m", "sklstm", "--help"], capture_output=True,
                             text=True, check=True)

@@ -267,23 +267,9 @@ def test_word2vec_without_gensim_names_the_extra(monkeypatch):
 # ---------------------------------------------------------------- memory
 
 
-def _count_calls(monkeypatch, name):
-    import sklstm.pretraining as pretraining
-
-    calls = []
-    original = getattr(pretraining, name)
-
-    def counted(*args, **kwargs):
-        calls.append(1)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(pretraining, name, counted)
-    return calls
-
-
 @pytest.mark.parametrize("memory", [None, "folder"])
-def test_grid_search_pretrains_once_per_fold_with_memory(memory, tmp_path, monkeypatch):
-    calls = _count_calls(monkeypatch, "pretrain_language_model")
+def test_grid_search_pretrains_once_per_fold_with_memory(memory, tmp_path, count_calls):
+    calls = count_calls("sklstm.pretraining", "pretrain_language_model")
     X, y = _groups_data(n=120)
     clf = LSTMClassifier(**dict(FIXED, max_epochs=1), pretraining="lm",
                          memory=None if memory is None else tmp_path / "cache")
@@ -303,10 +289,10 @@ def test_grid_search_pretrains_once_per_fold_with_memory(memory, tmp_path, monke
         assert len(calls) == 4
 
 
-def test_memory_hit_gives_the_same_model(tmp_path, monkeypatch):
+def test_memory_hit_gives_the_same_model(tmp_path, count_calls):
     X, y = _groups_data(n=100)
     first = LSTMClassifier(**FIXED, pretraining="lm", memory=str(tmp_path)).fit(X, y)
-    calls = _count_calls(monkeypatch, "pretrain_language_model")
+    calls = count_calls("sklstm.pretraining", "pretrain_language_model")
     second = LSTMClassifier(**FIXED, pretraining="lm", memory=str(tmp_path)).fit(X, y)
     assert calls == []
     assert second.pretraining_history_ == first.pretraining_history_
@@ -333,10 +319,10 @@ def test_pretrained_model_saves_pickles_and_clones(tmp_path):
     assert cloned.get_params()["pretraining"] == "lm" and not hasattr(cloned, "net_")
 
 
-def test_warm_start_and_partial_fit_do_not_pretrain(monkeypatch):
+def test_warm_start_and_partial_fit_do_not_pretrain(count_calls):
     X, y = _groups_data(n=80)
     clf = LSTMClassifier(**dict(FIXED, max_epochs=1), pretraining="lm", warm_start=True).fit(X, y)
-    calls = _count_calls(monkeypatch, "pretrain_language_model")
+    calls = count_calls("sklstm.pretraining", "pretrain_language_model")
     clf.fit(X, y)
     clf.partial_fit(X, y)
     LSTMClassifier(**FIXED, pretraining="lm").partial_fit(X, y, classes=[0, 1])

@@ -17,9 +17,9 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (check_array, check_consistent_length, column_or_1d,
                                       validate_data)
 
-__all__ = ["check_iterable", "check_labels", "check_positive_int", "check_sample_weight",
-           "check_token_ids", "first_missing", "index_distinct_strings", "is_missing",
-           "short_repr"]
+__all__ = ["check_iterable", "check_labels", "check_partly_labelled", "check_positive_int",
+           "check_sample_weight", "check_token_ids", "first_missing", "index_distinct_strings",
+           "is_marker", "is_missing", "short_repr"]
 
 
 def short_repr(value, limit=40):
@@ -60,6 +60,25 @@ def first_missing(values):
     if values.dtype.kind == "O":
         return next((i for i, value in enumerate(values.ravel()) if is_missing(value)), None)
     return None
+
+
+def is_marker(values, marker):
+    """Which of ``values`` (a 1-D object array) are ``marker``: equal, and of its kind.
+
+    A string marker matches strings only, a number numbers only (not ``True``
+    for 1).
+    """
+    text = isinstance(marker, str)
+
+    def same(value):
+        if isinstance(value, (str, np.str_)) != text or isinstance(value, (bool, np.bool_)):
+            return False
+        try:
+            return bool(value == marker)
+        except (TypeError, ValueError):
+            return False
+
+    return np.fromiter((same(v) for v in values), dtype=bool, count=len(values))
 
 
 def check_positive_int(value, name):
@@ -154,6 +173,48 @@ def check_labels(y, *, name="LSTMClassifier"):
                          "drop or fill missing labels before fitting")
     check_classification_targets(y)
     return y
+
+
+def check_partly_labelled(y, marker, *, none_allowed=True):
+    """Labels where some rows may equal ``marker`` (unlabelled rows): checked, as one array.
+
+    The labelled rows must pass :func:`check_labels`, and be of the marker's
+    kind (strings for a string marker, numbers for a number); a missing
+    label and a ``y`` with no labelled row raise, naming the index or the
+    marker. ``unlabeled_label`` in the messages is the parameter that holds
+    the marker; ``none_allowed`` says whether it may be None (every row
+    labelled), which the message for labels of the other kind then offers.
+    """
+    values = np.asarray(y, dtype=object)
+    if values.ndim != 1:
+        return check_labels(y)  # its message for the wrong shape
+    i = first_missing(values)
+    if i is not None:
+        raise ValueError(f"y contains a missing label ({values[i]!r}) at index {i}; "
+                         "drop or fill missing labels before fitting (or mark "
+                         f"unlabelled rows with unlabeled_label={marker!r})")
+    unlabelled = is_marker(values, marker)
+    if unlabelled.all():
+        raise ValueError(f"every row of y is unlabelled (unlabeled_label={marker!r}): fit "
+                         "needs labelled rows to learn the classes from")
+    labels = check_labels(values[~unlabelled].tolist() if not hasattr(y, "dtype")
+                          else np.asarray(y)[~unlabelled])
+    if (labels.dtype.kind in "USO" and any(isinstance(v, str) for v in labels)) != (
+            isinstance(marker, str)):
+        kind = "a string" if isinstance(marker, str) else "a number"
+        labels_kind = "numbers" if isinstance(marker, str) else "strings"
+        hint = "a number, e.g. unlabeled_label=-1" if isinstance(marker, str) else \
+            "a string, e.g. unlabeled_label=''"
+        if not isinstance(marker, str) and str(marker) in set(labels.tolist()):
+            hint = f"a string: unlabeled_label={str(marker)!r}"
+        none = ", or pass unlabeled_label=None if every row is labelled" if none_allowed else ""
+        raise ValueError(f"unlabeled_label={marker!r} is {kind} but the labels in y are "
+                         f"{labels_kind}; mark unlabelled rows with {hint} (of the "
+                         f"labels' type){none}")
+    if not unlabelled.any():
+        return labels
+    # Labels and marker are of one kind: one array holds both as they are.
+    return values if labels.dtype.kind in "bO" else np.asarray(values.tolist())
 
 
 def check_token_ids(X, *, estimator, y=None, reset):

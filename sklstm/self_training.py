@@ -1,0 +1,387 @@
+"""The meta-estimator :class:`SelfTrainingClassifier`: pseudo-labels for unlabelled texts.
+
+A text classifier is fitted, labels the unlabelled rows it is surest of
+(its probabilities averaged with those of optional ``teachers``, such as
+NB-LR), and is fitted again on the labelled rows and those. Unlike
+:class:`sklearn.semi_supervised.SelfTrainingClassifier`, which validates ``X``
+as a numeric matrix, it passes ``X`` to its estimators as it is: a list of
+texts, a pandas Series, ids from a :class:`~sklstm.TextTokenizer`. Small pure
+helpers (:func:`pseudo_label_count`, :func:`most_confident`) sit beside it.
+"""
+
+import tempfile
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
+from sklearn.pipeline import Pipeline
+from sklearn.utils import _safe_indexing
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import _num_samples, check_is_fitted
+
+from ._utils.validation import check_partly_labelled, is_marker
+
+__all__ = ["SelfTrainingClassifier", "most_confident", "pseudo_label_count"]
+
+#: Pseudo-labels per labelled row in each round under ``k_best="auto"``.
+AUTO_RATIO = 5
+
+
+def pseudo_label_count(k_best, n_labelled, n_unlabelled):
+    """How many unlabelled rows one round labels: ``k_best`` resolved, at most ``n_unlabelled``.
+
+    Parameters
+    ----------
+    k_best : int, float or 'auto'
+        An int is a count, a float in (0, 1] a fraction of the unlabelled
+        rows, ``'auto'`` ``AUTO_RATIO`` (5) pseudo-labels per labelled row.
+    n_labelled, n_unlabelled : int
+        Rows labelled so far, and rows still unlabelled.
+
+    Examples
+    --------
+    >>> from sklstm.self_training import pseudo_label_count
+    >>> pseudo_label_count("auto", 2000, 73000), pseudo_label_count(0.5, 10, 300)
+    (10000, 150)
+    """
+    if k_best == "auto":
+        k = AUTO_RATIO * n_labelled
+    elif isinstance(k_best, Integral):
+        k = int(k_best)
+    else:
+        k = int(round(k_best * n_unlabelled))
+    return min(k, n_unlabelled)
+
+
+def most_confident(proba, k, class_prior):
+    """Rows of ``proba`` to pseudo-label, and their class columns: the surest of each class.
+
+    Class ``c`` gets about ``k * class_prior[c]`` rows, the ones predicted
+    ``c`` with the highest probability (fewer if fewer are predicted ``c``),
+    so the pseudo-labels keep the labelled rows' class balance instead of
+    flooding the easiest class.
+
+    Parameters
+    ----------
+    proba : ndarray of shape (n_rows, n_classes)
+        Class probabilities of the unlabelled rows.
+    k : int
+        Rows to label in all.
+    class_prior : array-like of shape (n_classes,)
+        Share of each class among the labelled rows.
+
+    Returns
+    -------
+    rows : ndarray of int
+        Indices into ``proba``, ascending.
+    columns : ndarray of int
+        The class column given to each row.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm.self_training import most_confident
+    >>> proba = np.array([[0.9, 0.1], [0.6, 0.4], [0.2, 0.8], [0.45, 0.55]])
+    >>> most_confident(proba, 2, [0.5, 0.5])
+    (array([0, 2]), array([0, 1]))
+    """
+    proba = np.asarray(proba)
+    predicted = proba.argmax(axis=1)
+    quota = np.floor(k * np.asarray(class_prior, dtype=float) + 0.5).astype(int)
+    rows = []
+    for c, n in enumerate(quota):
+        candidates = np.flatnonzero(predicted == c)
+        surest = candidates[np.argsort(-proba[candidates, c], kind="stable")[:n]]
+        rows.append(surest)
+    rows = np.sort(np.concatenate(rows)).astype(np.intp)
+    return rows, predicted[rows]
+
+
+def _final_step(estimator, prefix=""):
+    """The last step of a (nested) pipeline and its parameter prefix, e.g. ``'lstm__'``."""
+    if isinstance(estimator, Pipeline):
+        name, step = estimator.steps[-1]
+        return _final_step(step, f"{prefix}{name}__")
+    return estimator, prefix
+
+
+def _indexable(X):
+    """``X``, or a form of it whose rows ``_safe_indexing`` can take (CSR, an ndarray)."""
+    if sp.issparse(X) and X.format not in ("csr", "csc"):
+        return X.tocsr()
+    if not sp.issparse(X) and not hasattr(X, "__getitem__") and hasattr(X, "__array__"):
+        return np.asarray(X)
+    return X
+
+
+def _estimator_has(attr):
+    def check(self):
+        return hasattr(self.estimator_ if hasattr(self, "estimator_") else self.estimator, attr)
+    return check
+
+
+class SelfTrainingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """Self-training for text classifiers: fit, pseudo-label the surest unlabelled rows, refit.
+
+    Rows of ``y`` equal to ``unlabeled_label`` are unlabelled. Each round,
+    the current model (at first ``estimator`` fitted on the data as given)
+    and the ``teachers`` (fitted on the rows labelled so far) predict the
+    unlabelled rows; their probabilities are averaged, and the ``k_best``
+    rows each is surest of, per class in the labelled rows' proportions, get
+    the predicted class as their label. A clone of ``estimator`` is then
+    fitted on the rows labelled so far. After ``max_iter`` rounds the last
+    fit is the model that predicts.
+
+    ``X`` is passed to the estimators as it is (texts, a pandas Series, a
+    matrix of token ids), so a text pipeline can be wrapped, which
+    :class:`sklearn.semi_supervised.SelfTrainingClassifier` (numeric ``X``
+    only) cannot. If the estimator (or a pipeline's last step) is an
+    :class:`~sklstm.LSTMClassifier` with the same ``unlabeled_label``, it is
+    given the unlabelled rows too, for its ``pretraining``; and if its
+    ``memory`` is None, its fits share a temporary cache, so the pretraining
+    runs once. Other estimators and the teachers see the labelled rows only.
+
+    Parameters
+    ----------
+    estimator : estimator with ``fit`` and ``predict_proba``
+        The model: it labels the unlabelled rows and is refitted with them.
+    teachers : list of estimators, default=None
+        More models whose probabilities are averaged with the estimator's to
+        choose the pseudo-labels; fitted on the labelled rows (and, after the
+        first round, the pseudo-labelled ones). A model of another kind, such
+        as :func:`sklstm.baselines.make_nblr`, makes other mistakes, and the
+        average is surer where it is right.
+    unlabeled_label : int, float or str, default=-1
+        The label that marks a row as unlabelled (a string for string labels).
+    k_best : int, float or 'auto', default='auto'
+        Rows pseudo-labelled each round: a count, a fraction of the unlabelled
+        rows, or ``'auto'``: 5 per labelled row (at most all unlabelled rows);
+        see :func:`pseudo_label_count`.
+    max_iter : int, default=1
+        Rounds of pseudo-labelling and refitting; each refits the estimator.
+    verbose : bool, default=False
+        Whether to print each round's pseudo-labels.
+
+    Attributes
+    ----------
+    estimator_ : estimator
+        The estimator fitted in the last round; it predicts.
+    teachers_ : list of estimators
+        The teachers fitted for the last round.
+    classes_ : ndarray of shape (n_classes,)
+        The labels of the labelled rows.
+    transduction_ : ndarray of shape (n_samples,)
+        The labels the last fit was given: ``y`` with the pseudo-labels
+        (rows left unlabelled keep ``unlabeled_label``).
+    labeled_iter_ : ndarray of shape (n_samples,)
+        The round in which each row was labelled: 0 for the labelled rows, -1
+        for rows never labelled.
+    n_iter_ : int
+        Rounds run (fewer than ``max_iter`` once no unlabelled row is left).
+    n_features_in_ : int
+        The estimator's, where it has one (a text pipeline has none).
+
+    See Also
+    --------
+    sklstm.LSTMClassifier : ``unlabeled_label`` and ``pretraining`` learn
+        from unlabelled rows without pseudo-labels; the two combine.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.feature_extraction.text import TfidfVectorizer
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklstm import SelfTrainingClassifier
+    >>> texts = ["good film", "bad film", "a good good story", "a bad plot",
+    ...          "good acting", "bad acting"]
+    >>> y = ["pos", "neg", "-", "-", "-", "-"]
+    >>> model = SelfTrainingClassifier(
+    ...     estimator=make_pipeline(TfidfVectorizer(), LogisticRegression()),
+    ...     unlabeled_label="-", k_best=4).fit(texts, y)
+    >>> model.transduction_.tolist()
+    ['pos', 'neg', 'pos', 'neg', 'pos', 'neg']
+    >>> model.predict(["a good plot"]).tolist()
+    ['pos']
+    """
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict_proba"])],
+        "teachers": [list, None],
+        "unlabeled_label": [Real, str],
+        "k_best": [Interval(Integral, 1, None, closed="left"),
+                   Interval(Real, 0, 1, closed="right"), StrOptions({"auto"})],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(self, *, estimator, teachers=None, unlabeled_label=-1, k_best="auto",
+                 max_iter=1, verbose=False):
+        self.estimator = estimator
+        self.teachers = teachers
+        self.unlabeled_label = unlabeled_label
+        self.k_best = k_best
+        self.max_iter = max_iter
+        self.verbose = verbose
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = self.estimator.__sklearn_tags__()
+        tags.input_tags = inner.input_tags
+        tags.non_deterministic = inner.non_deterministic
+        return tags
+
+    # ---------------------------------------------------------------- checks
+
+    def _check_teachers(self):
+        teachers = list(self.teachers or [])
+        for i, teacher in enumerate(teachers):
+            if not (hasattr(teacher, "fit") and hasattr(teacher, "predict_proba")):
+                raise TypeError(f"teachers[{i}] must be an estimator with fit and "
+                                f"predict_proba; got {type(teacher).__name__}")
+        return teachers
+
+    def _reads_unlabelled(self):
+        """Whether the estimator takes the unlabelled rows itself (an LSTMClassifier's marker)."""
+        step, _ = _final_step(self.estimator)
+        marker = getattr(step, "unlabeled_label", None)
+        if marker is None:
+            return False
+        if not (type(marker) is type(self.unlabeled_label) and marker == self.unlabeled_label):
+            raise ValueError(f"the estimator's unlabeled_label={marker!r} is not "
+                             f"unlabeled_label={self.unlabeled_label!r}: give both the same "
+                             "marker (or None to the estimator, which then sees the labelled "
+                             "rows only)")
+        return True
+
+    # ------------------------------------------------------------------- fit
+
+    def _labelled(self, X, y):
+        """``X`` and ``y`` of the rows labelled so far."""
+        labelled = np.flatnonzero(~is_marker(np.asarray(y, dtype=object), self.unlabeled_label))
+        return _safe_indexing(X, labelled), y[labelled]
+
+    def _fit_estimator(self, X, y, reads_unlabelled, cache):
+        """A clone of ``estimator`` fitted on all rows (if it reads the marker) or the labelled."""
+        estimator = clone(self.estimator)
+        if cache is not None:
+            estimator.set_params(**{cache[0]: cache[1]})
+        return estimator.fit(X, y) if reads_unlabelled else estimator.fit(*self._labelled(X, y))
+
+    def _proba(self, models, X_rows):
+        """The models' mean probabilities on ``X_rows``, columns in ``classes_`` order."""
+        total = np.zeros((_num_samples(X_rows), len(self.classes_)))
+        for model in models:
+            proba = np.asarray(model.predict_proba(X_rows))
+            index = {label: j for j, label in enumerate(model.classes_.tolist())}
+            missing = [c for c in self.classes_.tolist() if c not in index]
+            if missing:
+                raise ValueError(f"{type(model).__name__} learned the classes "
+                                 f"{model.classes_.tolist()}, without {missing}")
+            total += proba[:, [index[c] for c in self.classes_.tolist()]]
+        return total / len(models)
+
+    def _shared_cache(self, reads_unlabelled, folder):
+        """``(parameter, folder)`` giving an LSTMClassifier's fits one pretraining cache, or None."""
+        step, prefix = _final_step(self.estimator)
+        if (not reads_unlabelled or folder is None or getattr(step, "memory", "") is not None
+                or getattr(step, "pretraining", None) is None):
+            return None
+        return f"{prefix}memory", folder
+
+    @_fit_context(prefer_skip_nested_validation=False)  # the estimators validate their own
+    def fit(self, X, y):
+        """Fit the estimator, pseudo-label the surest unlabelled rows, and refit, ``max_iter`` times.
+
+        Parameters
+        ----------
+        X : sequence of texts (or whatever the estimator takes), length n_samples
+        y : array-like of shape (n_samples,)
+            Labels, ``unlabeled_label`` for the unlabelled rows.
+
+        Returns
+        -------
+        self : SelfTrainingClassifier
+        """
+        teachers = self._check_teachers()
+        if y is None:
+            raise ValueError("SelfTrainingClassifier requires y to be passed, but the target y "
+                             "is None")
+        X = _indexable(X)
+        n = _num_samples(X)
+        if _num_samples(y) != n:
+            raise ValueError(f"X has {n} rows but y has {_num_samples(y)} labels")
+        y = check_partly_labelled(y, self.unlabeled_label, none_allowed=False)  # 1 label a row
+        y = np.asarray(y, dtype=object) if y.dtype.kind in "US" else y.copy()  # room for any label
+        unlabelled = is_marker(np.asarray(y, dtype=object), self.unlabeled_label)
+        self.classes_, counts = np.unique(y[~unlabelled].tolist() if y.dtype == object
+                                          else y[~unlabelled], return_counts=True)
+        if len(self.classes_) < 2:
+            raise ValueError("fit needs at least 2 classes in y among the labelled rows "
+                             f"(unlabeled_label={self.unlabeled_label!r}); got one class: "
+                             f"{self.classes_.tolist()}")
+        if not unlabelled.any():
+            warnings.warn(f"no row of y is unlabelled (unlabeled_label={self.unlabeled_label!r}"
+                          "): the estimator is fitted once, with no pseudo-labels", UserWarning,
+                          stacklevel=2)
+        reads_unlabelled = self._reads_unlabelled() and unlabelled.any()
+        self.labeled_iter_ = np.where(unlabelled, -1, 0)
+        self.teachers_ = []
+        with tempfile.TemporaryDirectory(prefix="sklstm-self-training-") as folder:
+            cache = self._shared_cache(reads_unlabelled, folder)
+            self.estimator_ = self._fit_estimator(X, y, reads_unlabelled, cache)
+            self.n_iter_ = 0
+            while self.n_iter_ < self.max_iter and unlabelled.any():
+                self.teachers_ = [clone(t).fit(*self._labelled(X, y)) for t in teachers]
+                rows = np.flatnonzero(unlabelled)
+                proba = self._proba([self.estimator_, *self.teachers_],
+                                    _safe_indexing(X, rows))
+                k = pseudo_label_count(self.k_best, len(y) - len(rows), len(rows))
+                chosen, columns = most_confident(proba, k, counts / counts.sum())
+                self.n_iter_ += 1
+                y[rows[chosen]] = self.classes_[columns]
+                unlabelled[rows[chosen]] = False
+                self.labeled_iter_[rows[chosen]] = self.n_iter_
+                if self.verbose:
+                    print(f"round {self.n_iter_}: {len(chosen):,} pseudo-labels "
+                          f"({np.mean(proba[chosen].max(axis=1)):.3f} mean probability), "
+                          f"{int(unlabelled.sum()):,} rows left unlabelled", flush=True)
+                self.estimator_ = self._fit_estimator(X, y, reads_unlabelled, cache)
+            if cache is not None:   # the folder goes; the fitted model must not name it
+                self.estimator_.set_params(**{cache[0]: None})
+        self.transduction_ = y
+        return self
+
+    # --------------------------------------------------------------- predict
+
+    @property
+    def n_features_in_(self):
+        """The fitted estimator's ``n_features_in_`` (an AttributeError where it has none)."""
+        check_is_fitted(self)
+        return self.estimator_.n_features_in_
+
+    @available_if(_estimator_has("predict"))
+    def predict(self, X):
+        """Predicted labels of the last round's estimator."""
+        check_is_fitted(self)
+        return self.estimator_.predict(X)
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """Class probabilities of the last round's estimator, columns in ``classes_`` order."""
+        check_is_fitted(self)
+        return self.estimator_.predict_proba(X)
+
+    @available_if(_estimator_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """Log class probabilities of the last round's estimator."""
+        check_is_fitted(self)
+        return self.estimator_.predict_log_proba(X)
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """Decision function of the last round's estimator."""
+        check_is_fitted(self)
+        return self.estimator_.decision_function(X)
