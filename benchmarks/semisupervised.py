@@ -24,8 +24,8 @@ train and the 50k ``unsup`` reviews. Rows:
   cached in ``--cache``, runs once per seed and method, whatever the budget;
 - ``lstm_word2vec_self_training``: the word2vec LSTM (in a pipeline with
   its tokenizer) inside :class:`~sklstm.SelfTrainingClassifier`, with NB-LR
-  as a second teacher: the unlabelled reviews both are surest of (5 per
-  labelled review) get pseudo-labels, and the LSTM is fitted again.
+  as a second teacher: the third of the unlabelled reviews both are surest
+  of get pseudo-labels, and the LSTM is fitted again.
 
 The LSTMs' ``random_state`` is the draw's seed. Figures per fit: test
 accuracy, the LSTMs' best ``valid_acc`` on their own validation split of the
@@ -114,7 +114,7 @@ def _self_trained(method, **params):
     The pipeline (its tokenizer fitted on all texts, as ``data.tokenizer``
     is, so the cached pretraining serves it) is fitted, the unlabelled train
     and unsup reviews it and NB-LR (on the labelled reviews) are surest of
-    get pseudo-labels (``k_best='auto'``: 5 per labelled review), and it is
+    get pseudo-labels (``k_best='auto'``: a third of them), and it is
     fitted again. Held-out reviews (``--holdout``) are left out of its fit:
     it would pseudo-label the reviews it is scored on.
     """

@@ -26,43 +26,40 @@ from ._utils.validation import check_partly_labelled, is_marker
 
 __all__ = ["SelfTrainingClassifier", "most_confident", "pseudo_label_count"]
 
-#: Pseudo-labels per labelled row in each round under ``k_best="auto"``.
-AUTO_RATIO = 5
+#: The share of the unlabelled rows one round labels under ``k_best="auto"``.
+AUTO_SHARE = 1 / 3
 
 
-def pseudo_label_count(k_best, n_labelled, n_unlabelled):
+def pseudo_label_count(k_best, n_unlabelled):
     """How many unlabelled rows one round labels: ``k_best`` resolved, at most ``n_unlabelled``.
 
     Parameters
     ----------
     k_best : int, float or 'auto'
         An int is a count, a float in (0, 1] a fraction of the unlabelled
-        rows, ``'auto'`` ``AUTO_RATIO`` (5) pseudo-labels per labelled row.
-    n_labelled, n_unlabelled : int
-        Rows labelled so far, and rows still unlabelled.
+        rows, ``'auto'`` the fraction ``AUTO_SHARE`` (a third).
+    n_unlabelled : int
+        Rows still unlabelled.
 
     Examples
     --------
     >>> from sklstm.self_training import pseudo_label_count
-    >>> pseudo_label_count("auto", 2000, 73000), pseudo_label_count(0.5, 10, 300)
-    (10000, 150)
+    >>> pseudo_label_count("auto", 73000), pseudo_label_count(0.5, 300)
+    (24333, 150)
     """
-    if k_best == "auto":
-        k = AUTO_RATIO * n_labelled
-    elif isinstance(k_best, Integral):
-        k = int(k_best)
-    else:
-        k = int(round(k_best * n_unlabelled))
-    return min(k, n_unlabelled)
+    if isinstance(k_best, Integral):
+        return min(int(k_best), n_unlabelled)
+    share = AUTO_SHARE if k_best == "auto" else k_best
+    return int(share * n_unlabelled + 0.5)
 
 
 def most_confident(proba, k, class_prior):
     """Rows of ``proba`` to pseudo-label, and their class columns: the surest of each class.
 
-    Class ``c`` gets about ``k * class_prior[c]`` rows, the ones predicted
-    ``c`` with the highest probability (fewer if fewer are predicted ``c``),
-    so the pseudo-labels keep the labelled rows' class balance instead of
-    flooding the easiest class.
+    Class ``c`` gets ``k * class_prior[c]`` rows (rounded so that they add
+    up to ``k``): the ones predicted ``c`` with the highest probability
+    (fewer if fewer are predicted ``c``). The pseudo-labels so keep the
+    labelled rows' class balance instead of flooding the easiest class.
 
     Parameters
     ----------
@@ -90,7 +87,9 @@ def most_confident(proba, k, class_prior):
     """
     proba = np.asarray(proba)
     predicted = proba.argmax(axis=1)
-    quota = np.floor(k * np.asarray(class_prior, dtype=float) + 0.5).astype(int)
+    share = k * np.asarray(class_prior, dtype=float) / np.sum(class_prior)
+    quota = np.floor(share).astype(int)   # then the rest, largest remainders first: k in all
+    quota[np.argsort(quota - share, kind="stable")[:k - quota.sum()]] += 1
     rows = []
     for c, n in enumerate(quota):
         candidates = np.flatnonzero(predicted == c)
@@ -157,9 +156,10 @@ class SelfTrainingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
     unlabeled_label : int, float or str, default=-1
         The label that marks a row as unlabelled (a string for string labels).
     k_best : int, float or 'auto', default='auto'
-        Rows pseudo-labelled each round: a count, a fraction of the unlabelled
-        rows, or ``'auto'``: 5 per labelled row (at most all unlabelled rows);
-        see :func:`pseudo_label_count`.
+        Rows pseudo-labelled each round: a count, a fraction of the rows still
+        unlabelled, or ``'auto'``: a third of them (on 2,000 IMDB train reviews
+        with 73,000 unlabelled, a third scored above a seventh); see
+        :func:`pseudo_label_count`.
     max_iter : int, default=1
         Rounds of pseudo-labelling and refitting; each refits the estimator.
     verbose : bool, default=False
@@ -338,7 +338,7 @@ class SelfTrainingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                 rows = np.flatnonzero(unlabelled)
                 proba = self._proba([self.estimator_, *self.teachers_],
                                     _safe_indexing(X, rows))
-                k = pseudo_label_count(self.k_best, len(y) - len(rows), len(rows))
+                k = pseudo_label_count(self.k_best, len(rows))
                 chosen, columns = most_confident(proba, k, counts / counts.sum())
                 self.n_iter_ += 1
                 y[rows[chosen]] = self.classes_[columns]

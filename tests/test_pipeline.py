@@ -100,6 +100,7 @@ def test_readme_quick_start_runs_as_written(capsys, tmp_path, monkeypatch):
         exec(compile(block, "README.md", "exec"), namespace)
     out = capsys.readouterr().out
     assert "['pos' 'neg']" in out
+    assert "['pos' 'neg'] 10" in out   # self-training: its predictions, its pseudo-labels
 
 
 @pytest.mark.slow

@@ -56,11 +56,11 @@ def _logreg():
 
 
 def test_pseudo_label_count():
-    assert pseudo_label_count("auto", 2000, 73000) == 10000
-    assert pseudo_label_count("auto", 2000, 3000) == 3000  # at most the unlabelled rows
-    assert pseudo_label_count(7, 10, 100) == 7
-    assert pseudo_label_count(0.25, 10, 100) == 25
-    assert pseudo_label_count(1.0, 10, 100) == 100
+    assert pseudo_label_count("auto", 73000) == 24333  # a third
+    assert pseudo_label_count(7, 100) == 7
+    assert pseudo_label_count(700, 100) == 100  # at most the unlabelled rows
+    assert pseudo_label_count(0.25, 100) == 25
+    assert pseudo_label_count(1.0, 100) == 100
 
 
 def test_most_confident_keeps_the_class_balance():
@@ -74,6 +74,10 @@ def test_most_confident_keeps_the_class_balance():
     np.testing.assert_array_equal(columns, [0, 1, 1])
     rows, _ = most_confident(proba, 0, [0.5, 0.5])
     assert rows.size == 0
+    # Quotas are rounded to add up to k: 5 rows of 3 balanced classes are 2 + 2 + 1.
+    three = np.repeat(np.eye(3) * 0.8 + 0.1, 4, axis=0)
+    _, columns = most_confident(three, 5, [1, 1, 1])
+    assert np.bincount(columns).tolist() == [2, 2, 1]
 
 
 # ---------------------------------------------------------------- fit
@@ -103,10 +107,14 @@ def test_rounds_label_k_best_rows_each():
     assert [int(np.sum(model.labeled_iter_ == i)) for i in (-1, 0, 1, 2, 3)] == [10, 20, 30,
                                                                                   30, 30]
     assert (model.transduction_[model.labeled_iter_ == -1] == "").all()
-    # Stops early once every row is labelled ('auto': 5 per labelled row).
+    # 'auto': a third of the rows still unlabelled each round (of 100, then of 67).
     model = SelfTrainingClassifier(estimator=_logreg(), unlabeled_label="",
+                                   max_iter=2).fit(texts, y)
+    assert [int(np.sum(model.labeled_iter_ == i)) for i in (-1, 1, 2)] == [45, 33, 22]
+    # Stops early once every row is labelled.
+    model = SelfTrainingClassifier(estimator=_logreg(), unlabeled_label="", k_best=60,
                                    max_iter=5).fit(texts, y)
-    assert model.n_iter_ == 1 and (model.labeled_iter_ >= 0).all()
+    assert model.n_iter_ == 2 and (model.labeled_iter_ >= 0).all()
 
 
 def test_teachers_probabilities_are_averaged_with_the_estimators():
