@@ -157,10 +157,28 @@ def _unlabeled_texts(args):
 
 
 def _learn_from_unlabeled(pipe, labels, args):
-    """Set the LSTM of ``pipe`` to read the unlabelled rows and pretrain on them."""
-    pipe.set_params(lstmclassifier__unlabeled_label=_unlabeled_marker(labels),
+    """``pipe`` set to pretrain on the unlabelled rows; in self-training with ``--self-training``."""
+    marker = _unlabeled_marker(labels)
+    pipe.set_params(lstmclassifier__unlabeled_label=marker,
                     lstmclassifier__pretraining=args.pretraining)
-    return pipe
+    if not args.self_training:
+        return pipe
+    from .baselines import make_nblr
+    from .self_training import SelfTrainingClassifier
+
+    return SelfTrainingClassifier(estimator=pipe, teachers=[make_nblr()], unlabeled_label=marker,
+                                  verbose=True)
+
+
+def _check_self_training(args):
+    if args.self_training and args.unlabeled is None:
+        raise CommandError("--self-training pseudo-labels the --unlabeled texts: give them "
+                           "with --unlabeled FILE")
+
+
+def _fitted_pipeline(model):
+    """The pipeline that predicts: ``model``, or the last fit of a self-training one."""
+    return getattr(model, "estimator_", model)
 
 
 def _training_data(args):
@@ -279,11 +297,12 @@ def cmd_compare(args):
 
     if args.cv is not None and (args.test is not None or args.test_fraction is not None):
         raise CommandError("--cv, --test and --test-fraction are alternatives: give one")
+    _check_self_training(args)
     models = _models(args)
     train = _training_data(args)
     unlabeled = _unlabeled_texts(args)
     if unlabeled is not None and "lstm" in models:
-        _learn_from_unlabeled(models["lstm"], train.labels, args)
+        models["lstm"] = _learn_from_unlabeled(models["lstm"], train.labels, args)
     if args.cv is not None:
         if args.data is None:
             raise CommandError("--cv needs a DATA file (IMDB has its own test part)")
@@ -301,6 +320,7 @@ def cmd_compare(args):
             models, train.texts, train.labels, test.texts, test.labels,
             verbose=True, return_estimators=True, X_unlabeled=unlabeled)
     print(table.to_string(float_format=lambda v: f"{v:.4f}"))
+    fitted = {name: _fitted_pipeline(model) for name, model in fitted.items()}
 
     out = Path(args.out)
     figures = {
@@ -412,12 +432,13 @@ def cmd_train(args):
 
     out = Path(args.out)
     _check_train_out(out, args.force)
+    _check_self_training(args)
     data = _training_data(args)
     unlabeled = _unlabeled_texts(args)
     pipe, texts, labels = _lstm_pipeline(args), data.texts, data.labels
     if unlabeled is not None:
         marker = _unlabeled_marker(labels)
-        _learn_from_unlabeled(pipe, labels, args)
+        pipe = _learn_from_unlabeled(pipe, labels, args)
         texts = list(texts) + list(unlabeled)
         labels = np.concatenate([np.asarray(labels, dtype=object),
                                  np.full(len(unlabeled), marker, dtype=object)])
@@ -425,7 +446,7 @@ def cmd_train(args):
             labels = labels.astype(np.asarray(data.labels).dtype)
     _log(f"training the LSTM pipeline on {len(data.texts)} texts ...")
     start = time.perf_counter()
-    model = pipe.fit(texts, labels)
+    model = _fitted_pipeline(pipe.fit(texts, labels))
     seconds = time.perf_counter() - start
     if model[-1].interrupted_:  # skorch ends training quietly on Ctrl-C
         raise KeyboardInterrupt
@@ -437,6 +458,8 @@ def cmd_train(args):
         "classes": model.classes_.tolist(),
         "history": history_records(model), "environment": _environment(),
     }
+    if hasattr(pipe, "labeled_iter_"):
+        meta["n_pseudo_labels"] = int(np.sum(pipe.labeled_iter_ > 0))
     if _is_model_file(out):
         save(model, out, metadata=meta)
     else:  # the model folder of sklstm 0.1
@@ -674,6 +697,10 @@ def build_parser():
         p.add_argument("--pretraining", choices=("lm", "word2vec"), default="lm",
                        help="how the LSTM learns from --unlabeled: a language model (lm, the "
                             "default) or word2vec vectors")
+        p.add_argument("--self-training", action="store_true",
+                       help="then pseudo-label the third of the --unlabeled texts that the "
+                            "LSTM and NB-LR are surest of, and fit the LSTM again "
+                            "(SelfTrainingClassifier; about twice the fit time or more)")
 
     p = sub.add_parser("compare", help="compare the LSTM with TF-IDF baselines")
     data_options(p)

@@ -276,6 +276,56 @@ def test_train_a_model_file_then_predict_a_csv(reviews_table, tmp_path, capsys):
     assert len(stdout.splitlines()) == 21
 
 
+@pytest.mark.parametrize("self_training", [False, True])
+def test_train_with_unlabeled_texts(reviews_table, tmp_path, capsys, self_training):
+    import sklstm
+
+    data = reviews_table(tmp_path / "reviews.csv")
+    more = tmp_path / "more.txt"
+    more.write_text("a wonderful moving film\nthe plot drags on and on\n" * 15)
+    model = tmp_path / "model.sklstm"
+    status, out, err = run(["train", str(data), "--text-column", "text", "--max-epochs", "2",
+                            "--unlabeled", str(more), "--pretraining", "word2vec", "--out",
+                            str(model)] + (["--self-training"] if self_training else []),
+                           capsys)
+    assert status == 0, err
+    assert "30 unlabelled texts" in err
+    pipe = sklstm.load(model)   # the pipeline that predicts, whichever way it was fitted
+    assert pipe[-1].pretraining == "word2vec" and set(pipe.classes_) == {"meh", "neg", "pos"}
+    meta = sklstm.persistence.load_metadata(model)
+    if self_training:   # at most a third of them (10) got pseudo-labels, in class quotas
+        n = meta["n_pseudo_labels"]
+        assert 0 < n <= 10 and pipe[-1].n_unlabeled_ == 30 - n
+        assert f"round 1: {n} pseudo-labels" in out
+    else:
+        assert "n_pseudo_labels" not in meta and pipe[-1].n_unlabeled_ == 30
+
+
+def test_compare_with_self_training(reviews_table, tmp_path, capsys):
+    data = reviews_table(tmp_path / "reviews.csv")
+    more = tmp_path / "more.txt"
+    more.write_text("a wonderful moving film\nthe plot drags on and on\n" * 15)
+    out = tmp_path / "results"
+    status, stdout, err = run(["compare", str(data), "--text-column", "text", "--models",
+                               "nblr,lstm", "--max-epochs", "2", "--unlabeled", str(more),
+                               "--pretraining", "word2vec", "--self-training", "--out",
+                               str(out)], capsys)
+    assert status == 0, err
+    assert "round 1: " in stdout and " pseudo-labels" in stdout and "lstm" in stdout
+    report = json.loads((out / "results.json").read_text())
+    assert len(report["lstm_history"]) == 2   # the last fit's epochs
+    assert (out / "report.html").is_file() and (out / "training_curves.png").is_file()
+
+
+def test_self_training_needs_unlabeled_texts(reviews_table, tmp_path, capsys):
+    data = reviews_table(tmp_path / "reviews.csv")
+    for command in ("train", "compare"):
+        status, _, err = run([command, str(data), "--self-training", "--out",
+                              str(tmp_path / command)], capsys)
+        assert status == 1 and "--self-training pseudo-labels the --unlabeled texts" in err
+        assert not (tmp_path / command).exists()
+
+
 def test_predict_one_text_a_line_from_stdin_still_works(reviews_table, tmp_path, capsys,
                                                         monkeypatch):
     data = reviews_table(tmp_path / "reviews.csv", classes=("pos", "neg"))
