@@ -164,7 +164,7 @@ def _learn_from_unlabeled(pipe, labels, args):
     if not args.self_training:
         return pipe
     from .baselines import make_nblr
-    from .self_training import SelfTrainingClassifier
+    from . import SelfTrainingClassifier
 
     return SelfTrainingClassifier(estimator=pipe, teachers=[make_nblr()], unlabeled_label=marker,
                                   verbose=True)
