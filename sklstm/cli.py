@@ -163,8 +163,8 @@ def _learn_from_unlabeled(pipe, labels, args):
                     lstmclassifier__pretraining=args.pretraining)
     if not args.self_training:
         return pipe
-    from .baselines import make_nblr
     from . import SelfTrainingClassifier
+    from .baselines import make_nblr
 
     return SelfTrainingClassifier(estimator=pipe, teachers=[make_nblr()], unlabeled_label=marker,
                                   verbose=True)
