@@ -151,9 +151,12 @@ def _describe(estimator, prefix, members, kinds):
     kind = type(estimator).__name__
     if kind not in kinds or type(estimator) is not kinds[kind]:
         allowed = ", ".join(kinds)
+        inner = getattr(estimator, "estimator_", None)   # a fitted meta-estimator's model
+        hint = (f"; save the {type(inner).__name__} that predicts: "
+                f"sklstm.save(model.estimator_, path)" if type(inner).__name__ in kinds
+                else "; use pickle or joblib for other estimators")
         raise ValueError(f"cannot save a {type(estimator).__module__}.{kind}: sklstm.save "
-                         f"handles {allowed} (of these steps); use pickle or joblib for "
-                         "other estimators")
+                         f"handles {allowed} (of these steps){hint}")
     if kind == "Pipeline":
         params = _params_pipeline(estimator)
         steps = []

@@ -162,6 +162,24 @@ def test_delegates_and_pickles():
         CountVectorizer(), MultinomialNB())), "decision_function")
 
 
+def test_sklstm_save_names_the_model_to_save(tmp_path):
+    import sklstm
+
+    texts, y, test, _ = _bridged(n_bridge=40)
+    lstm = LSTMClassifier(unlabeled_label="", embedding_dim=8, hidden_size=8, max_epochs=2,
+                          early_stopping=False, validation_fraction=None, device="cpu",
+                          random_state=0)
+    model = SelfTrainingClassifier(estimator=make_pipeline(TextTokenizer(min_frequency=1),
+                                                           lstm), unlabeled_label="")
+    with pytest.warns(UserWarning, match="ignored"):   # the LSTM does not pretrain
+        model.fit(texts, y)
+    with pytest.raises(ValueError, match=r"save the Pipeline that predicts: "
+                                         r"sklstm.save\(model.estimator_, path\)"):
+        sklstm.save(model, tmp_path / "model.sklstm")
+    restored = sklstm.load(sklstm.save(model.estimator_, tmp_path / "model.sklstm"))
+    np.testing.assert_array_equal(restored.predict_proba(test), model.predict_proba(test))
+
+
 def test_no_unlabelled_row_fits_once_and_warns():
     texts, y, test, _ = _bridged(n_bridge=0)
     with pytest.warns(UserWarning, match="no row of y is unlabelled"):
