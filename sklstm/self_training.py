@@ -116,6 +116,12 @@ def _indexable(X):
     return X
 
 
+def _labelled_rows(X, y, unlabelled):
+    """``X`` and ``y`` without the rows where the mask ``unlabelled`` is True."""
+    labelled = np.flatnonzero(~unlabelled)
+    return _safe_indexing(X, labelled), y[labelled]
+
+
 def _estimator_has(attr):
     def check(self):
         return hasattr(self.estimator_ if hasattr(self, "estimator_") else self.estimator, attr)
@@ -258,17 +264,17 @@ class SelfTrainingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
 
     # ------------------------------------------------------------------- fit
 
-    def _labelled(self, X, y):
-        """``X`` and ``y`` of the rows labelled so far."""
-        labelled = np.flatnonzero(~is_marker(np.asarray(y, dtype=object), self.unlabeled_label))
-        return _safe_indexing(X, labelled), y[labelled]
+    def _fit_estimator(self, X, y, unlabelled, cache):
+        """A clone of ``estimator`` fitted on every row, or on the labelled ones only.
 
-    def _fit_estimator(self, X, y, reads_unlabelled, cache):
-        """A clone of ``estimator`` fitted on all rows (if it reads the marker) or the labelled."""
+        ``unlabelled`` is the mask of rows still unlabelled, or None where the
+        estimator reads the marker itself and gets every row.
+        """
         estimator = clone(self.estimator)
         if cache is not None:
             estimator.set_params(**{cache[0]: cache[1]})
-        return estimator.fit(X, y) if reads_unlabelled else estimator.fit(*self._labelled(X, y))
+        return estimator.fit(X, y) if unlabelled is None else estimator.fit(
+            *_labelled_rows(X, y, unlabelled))
 
     def _proba(self, models, X_rows):
         """The models' mean probabilities on ``X_rows``, columns in ``classes_`` order."""
@@ -331,10 +337,12 @@ class SelfTrainingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         self.teachers_ = []
         with tempfile.TemporaryDirectory(prefix="sklstm-self-training-") as folder:
             cache = self._shared_cache(reads_unlabelled, folder)
-            self.estimator_ = self._fit_estimator(X, y, reads_unlabelled, cache)
+            left_out = None if reads_unlabelled else unlabelled   # updated in place each round
+            self.estimator_ = self._fit_estimator(X, y, left_out, cache)
             self.n_iter_ = 0
             while self.n_iter_ < self.max_iter and unlabelled.any():
-                self.teachers_ = [clone(t).fit(*self._labelled(X, y)) for t in teachers]
+                self.teachers_ = [clone(t).fit(*_labelled_rows(X, y, unlabelled))
+                                  for t in teachers]
                 rows = np.flatnonzero(unlabelled)
                 proba = self._proba([self.estimator_, *self.teachers_],
                                     _safe_indexing(X, rows))
@@ -348,7 +356,7 @@ class SelfTrainingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                     print(f"round {self.n_iter_}: {len(chosen):,} pseudo-labels "
                           f"({np.mean(proba[chosen].max(axis=1)):.3f} mean probability), "
                           f"{int(unlabelled.sum()):,} rows left unlabelled", flush=True)
-                self.estimator_ = self._fit_estimator(X, y, reads_unlabelled, cache)
+                self.estimator_ = self._fit_estimator(X, y, left_out, cache)
             if cache is not None:   # the folder goes; the fitted model must not name it
                 self.estimator_.set_params(**{cache[0]: None})
         self.transduction_ = y
