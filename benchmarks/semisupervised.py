@@ -89,6 +89,20 @@ def _supervised(make):
     return fit
 
 
+def _partly_labelled(data, labelled):
+    """The labels of ``data.texts``: those of the ``labelled`` rows, -1 for the others."""
+    y = np.full(len(data.texts), UNLABELLED)
+    y[labelled] = data.y[labelled]
+    return y
+
+
+def _pretraining_lstm(method, params, args, seed):
+    """An LSTMClassifier reading -1 as unlabelled, pretraining with ``method`` (cached)."""
+    return LSTMClassifier(unlabeled_label=UNLABELLED, pretraining=method, **{
+        "pretraining_epochs": args.pretraining_epochs, "memory": args.cache, **params,
+        **_lstm_params(args, seed)})
+
+
 def _pretrained(method, **params):
     """An LSTMClassifier fitted on the shared ids of all texts, the unlabelled marked -1.
 
@@ -97,12 +111,8 @@ def _pretrained(method, **params):
     of its own).
     """
     def fit(data, labelled, seed, args):
-        y = np.full(len(data.ids), UNLABELLED)
-        y[labelled] = data.y[labelled]
-        model = LSTMClassifier(unlabeled_label=UNLABELLED, pretraining=method, **{
-            "pretraining_epochs": args.pretraining_epochs, "memory": args.cache,
-            **params, **_lstm_params(args, seed)})
-        model.fit(data.ids, y)
+        model = _pretraining_lstm(method, params, args, seed)
+        model.fit(data.ids, _partly_labelled(data, labelled))
         return model, lambda: model.predict(data.tokenizer.transform(data.test_texts))
     fit.semi_supervised = True   # it reads the unlabelled reviews
     return fit
@@ -120,11 +130,8 @@ def _self_trained(method, **params):
     """
     def fit(data, labelled, seed, args):
         rows = np.setdiff1d(np.arange(len(data.texts)), data.held)
-        y = np.full(len(data.texts), UNLABELLED)
-        y[labelled] = data.y[labelled]
-        lstm = LSTMClassifier(unlabeled_label=UNLABELLED, pretraining=method, **{
-            "pretraining_epochs": args.pretraining_epochs, "memory": args.cache,
-            **params, **_lstm_params(args, seed)})
+        y = _partly_labelled(data, labelled)
+        lstm = _pretraining_lstm(method, params, args, seed)
         model = SelfTrainingClassifier(estimator=make_pipeline(TextTokenizer(), lstm),
                                        teachers=[make_nblr()], unlabeled_label=UNLABELLED,
                                        verbose=args.verbose)
