@@ -118,7 +118,7 @@ def _pretrained(method, **params):
     return fit
 
 
-def _self_trained(method, **params):
+def _self_trained(method, self_training=None, **params):
     """:class:`~sklstm.SelfTrainingClassifier` around the pretrained LSTM, NB-LR its teacher.
 
     The pipeline (its tokenizer fitted on all texts, as ``data.tokenizer``
@@ -126,7 +126,8 @@ def _self_trained(method, **params):
     and unsup reviews it and NB-LR (on the labelled reviews) are surest of
     get pseudo-labels (``k_best='auto'``: a third of them), and it is
     fitted again. Held-out reviews (``--holdout``) are left out of its fit:
-    it would pseudo-label the reviews it is scored on.
+    it would pseudo-label the reviews it is scored on. ``self_training``
+    changes the :class:`~sklstm.SelfTrainingClassifier`'s defaults.
     """
     def fit(data, labelled, seed, args):
         rows = np.setdiff1d(np.arange(len(data.texts)), data.held)
@@ -134,7 +135,7 @@ def _self_trained(method, **params):
         lstm = _pretraining_lstm(method, params, args, seed)
         model = SelfTrainingClassifier(estimator=make_pipeline(TextTokenizer(), lstm),
                                        teachers=[make_nblr()], unlabeled_label=UNLABELLED,
-                                       verbose=args.verbose)
+                                       verbose=args.verbose, **(self_training or {}))
         model.fit([data.texts[i] for i in rows], y[rows])
         return model, lambda: model.predict(data.test_texts)
     fit.semi_supervised = True
@@ -171,6 +172,8 @@ CANDIDATES = {
     "lstm_lm_lr_1e-3": _pretrained("lm", lr=1e-3),
     "lstm_lm_lr_5e-4": _pretrained("lm", lr=5e-4),
     "lstm_lm_attention": _pretrained("lm", pooling="attention"),
+    "lstm_word2vec_self_training_2rounds": _self_trained("word2vec", {"max_iter": 2}),
+    "lstm_word2vec_self_training_half": _self_trained("word2vec", {"k_best": 0.5}),
 }
 ALL_MODELS = {**MODELS, **CANDIDATES}
 SEMI_SUPERVISED = {name for name, fit in ALL_MODELS.items() if hasattr(fit, "semi_supervised")}

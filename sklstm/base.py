@@ -23,7 +23,7 @@ from skorch.history import History
 
 from ._utils.state import fitted_attributes
 from ._utils.torch import cpu_state_dict, resolve_device
-from ._utils.validation import check_sample_weight, check_token_ids
+from ._utils.validation import check_row_mask, check_sample_weight, check_token_ids
 from .batching import sequence_lengths
 from .modules import POOLING_OPTIONS
 from .schedules import SCHEDULES
@@ -250,9 +250,10 @@ class BaseLSTM(BaseEstimator):
     def _after_fit(self, valid):
         """Anything fitted on the validation ``Dataset`` (or None) after training."""
 
-    def _labelled_rows(self, X, y, sample_weight, *, partial=False):
-        """The rows the net trains on: all of them, unless a subclass knows unlabelled ones."""
-        return X, y, sample_weight
+    def _labelled_mask(self, y, *, partial=False):
+        """The mask of the rows the net trains on; None (all of them) unless a subclass
+        knows unlabelled ones."""
+        return None
 
     def _pretrain(self, X, module_params, device, *, partial=False):
         """Module arguments and initial weights (or None) learnt from all rows ``X`` first.
@@ -272,7 +273,7 @@ class BaseLSTM(BaseEstimator):
     # --------------------------------------------------------------- fitting
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, *, train_only=None):
         """Train on an id matrix and its targets.
 
         Parameters
@@ -285,6 +286,12 @@ class BaseLSTM(BaseEstimator):
         sample_weight : array-like of shape (n_samples,) or None, default=None
             Each row's weight in the training and validation loss; zero
             weights are allowed.
+        train_only : array-like of bool of shape (n_samples,) or None, default=None
+            Rows that train but are never held out for validation: targets
+            that are guesses (pseudo-labels, as
+            :class:`~sklstm.SelfTrainingClassifier` passes) or augmented
+            copies. The validation split is ``validation_fraction`` of the
+            other rows, so early stopping watches real targets only.
 
         Returns
         -------
@@ -295,7 +302,7 @@ class BaseLSTM(BaseEstimator):
         if self.early_stopping and self.validation_fraction is None:
             raise ValueError("early_stopping=True needs a validation split; set "
                              "validation_fraction (e.g. 0.1) or early_stopping=False")
-        self._train(X, y, sample_weight, first=first)
+        self._train(X, y, sample_weight, first=first, train_only=train_only)
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -305,22 +312,35 @@ class BaseLSTM(BaseEstimator):
         return self
 
     def _train(self, X, y, sample_weight, *, first, classes=None, epochs=None,
-               validate=True):
+               validate=True, train_only=None):
         """Validate, then run; ``first`` starts a new net, else the fitted one trains on."""
-        y = self._check_targets(y)
-        X, y = check_token_ids(X, estimator=self, y=y, reset=True)
-        sample_weight = check_sample_weight(sample_weight, len(X))
-        partial, X_all = not validate, X
-        X, y, sample_weight = self._labelled_rows(X, y, sample_weight, partial=partial)
+        partial = not validate
+        X_all, (X, y, sample_weight, train_only) = self._checked_rows(
+            X, y, sample_weight, train_only, partial=partial)
         y_net = self._encode_targets(y, first=first, classes=classes, partial=partial)
         weights = self._row_weights(y_net, sample_weight, partial=partial)
         module_params, initial_weights = self._start(X_all if first else None, partial=partial)
         run = TrainingRun(self, module_params=module_params, device=self.device_,
                           initial_weights=initial_weights, **self._run_settings())
         result = run.fit(X, y_net, sample_weight=weights, net=None if first else self.net_,
-                         epochs=epochs, validate=validate)
+                         epochs=epochs, validate=validate, train_only=train_only)
         self._set_net(result.net, result.history, result.n_iter, result.interrupted)
         self._after_fit(result.valid if validate else None)
+
+    def _checked_rows(self, X, y, sample_weight, train_only, *, partial):
+        """All ids, checked; and the labelled rows' ids, targets, weights and ``train_only``."""
+        y = self._check_targets(y)
+        X, y = check_token_ids(X, estimator=self, y=y, reset=True)
+        rows = (X, y, check_sample_weight(sample_weight, len(X)),
+                check_row_mask(train_only, len(X), name="train_only"))
+        keep = self._labelled_mask(y, partial=partial)
+        if keep is None:
+            return X, rows
+        rows = tuple(None if part is None else part[keep] for part in rows)
+        if rows[2] is not None and not rows[2].any():
+            raise ValueError("every labelled row has a sample weight of zero: nothing to "
+                             "learn the classes from")
+        return X, rows
 
     def _start(self, X=None, *, partial=False):
         """Sets ``device_``; the module arguments and initial weights (or None) of a run.

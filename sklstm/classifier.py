@@ -295,24 +295,18 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
             return np.zeros(len(y), dtype=bool)
         return is_marker(np.asarray(y, dtype=object), self.unlabeled_label)
 
-    def _labelled_rows(self, X, y, sample_weight, *, partial=False):
+    def _labelled_mask(self, y, *, partial=False):
         unlabelled = self._unlabelled_mask(y)
         self.n_unlabeled_ = n = int(unlabelled.sum())
         if not n:
-            return X, y, sample_weight
+            return None
         if partial:
             warnings.warn(f"{n} unlabelled rows are ignored: partial_fit never pretrains",
-                          UserWarning, stacklevel=6)
+                          UserWarning, stacklevel=7)
         elif self.pretraining is None:
             warnings.warn(f"{n} unlabelled rows are ignored; set pretraining='lm' or "
-                          "'word2vec' to learn from them", UserWarning, stacklevel=6)
-        keep = ~unlabelled
-        if sample_weight is not None:
-            sample_weight = sample_weight[keep]
-            if not sample_weight.any():
-                raise ValueError("every labelled row has a sample weight of zero: nothing to "
-                                 "learn the classes from")
-        return X[keep], y[keep], sample_weight
+                          "'word2vec' to learn from them", UserWarning, stacklevel=7)
+        return ~unlabelled
 
     def _pretrain(self, X, module_params, device, *, partial=False):
         self.pretraining_history_ = []
@@ -470,7 +464,7 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
 
     # ------------------------------------------------------------- fitting
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, *, train_only=None):
         """Train on an id matrix and its labels.
 
         Parameters
@@ -485,13 +479,19 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
         sample_weight : array-like of shape (n_samples,) or None, default=None
             Each row's weight in the training and validation loss (times its
             class weight); zero weights are allowed.
+        train_only : array-like of bool of shape (n_samples,) or None, default=None
+            Rows that train but are never held out for validation: labels
+            that are guesses (the pseudo-labels
+            :class:`~sklstm.SelfTrainingClassifier` passes) or augmented
+            copies. The validation split is ``validation_fraction`` of the
+            other labelled rows, so early stopping watches true labels only.
 
         Returns
         -------
         self : LSTMClassifier
             The fitted estimator.
         """
-        return super().fit(X, y, sample_weight=sample_weight)
+        return super().fit(X, y, sample_weight=sample_weight, train_only=train_only)
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for one epoch on a batch of data, continuing the fitted net.

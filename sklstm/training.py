@@ -188,11 +188,11 @@ class TrainingRun:
         random_state = check_random_state(self.estimator.random_state)
         return int(random_state.randint(np.iinfo(np.int32).max))
 
-    def fingerprint(self, X, y, sample_weight=None, net=None):
+    def fingerprint(self, X, y, sample_weight=None, net=None, train_only=None):
         """What identifies the run for its checkpoint: parameters, data, device, start.
 
-        ``sample_weight`` counts when given; a run that continues a fitted
-        ``net`` also records its epochs and weights so far.
+        ``sample_weight`` and ``train_only`` count when given; a run that
+        continues a fitted ``net`` also records its epochs and weights so far.
         """
         params = self.estimator.get_params(deep=False)
         for name in _NOT_IN_FINGERPRINT:
@@ -203,7 +203,8 @@ class TrainingRun:
         if embeddings is not None:
             params["embeddings"] = data_fingerprint(embeddings)
         targets = None if self.targets is None else list(self.targets)
-        data = [X.astype(np.int64), y] + ([] if sample_weight is None else [sample_weight])
+        data = [X.astype(np.int64), y] + [rows for rows in (sample_weight, train_only)
+                                          if rows is not None]
         fingerprint = dict(params, device=self.device, classes=targets, X_shape=list(X.shape),
                            data_sha256=data_fingerprint(*data))
         if net is not None:
@@ -212,19 +213,32 @@ class TrainingRun:
                 *(state[k].detach().cpu().numpy() for k in sorted(state)))]
         return fingerprint
 
-    def split(self, X, y, seed, sample_weight=None, *, validate=True):
+    def split(self, X, y, seed, sample_weight=None, *, validate=True, train_only=None):
         """Training part and the length-sorted validation :class:`~skorch.dataset.Dataset`.
 
         Returns ``(X_train, y_train, valid)``, ``X_train`` being the dict
         ``{"X": ids, "sample_weight": weights}`` the nets read; ``valid`` is
         None without a ``validation_fraction`` (or with ``validate=False``).
+        Rows where the mask ``train_only`` is True always train; the
+        validation rows are ``validation_fraction`` of the others.
         """
         weights = np.ones(len(y), dtype=np.float32) if sample_weight is None else \
             np.asarray(sample_weight, dtype=np.float32)
         fraction = self.estimator.validation_fraction
         if fraction is None or not validate:
             return {"X": X, "sample_weight": weights}, y, None
-        train, valid = validation_split(y, fraction, seed, stratify=self.stratify)
+        if train_only is None or not train_only.any():
+            train, valid = validation_split(y, fraction, seed, stratify=self.stratify)
+        else:
+            candidates = np.flatnonzero(~train_only)
+            if not len(candidates):
+                raise ValueError(f"every labelled row is train_only: none is left for the "
+                                 f"validation split (validation_fraction={fraction}); leave "
+                                 "some rows out of train_only, or pass "
+                                 "validation_fraction=None, early_stopping=False")
+            _, valid = validation_split(y[candidates], fraction, seed, stratify=self.stratify)
+            valid = candidates[valid]
+            train = np.setdiff1d(np.arange(len(y)), valid)
         valid = valid[np.argsort(sequence_lengths(X[valid]), kind="stable")]
         return ({"X": X[train], "sample_weight": weights[train]}, y[train],
                 Dataset({"X": X[valid], "sample_weight": weights[valid]}, y[valid]))
@@ -346,7 +360,8 @@ class TrainingRun:
 
     # ------------------------------------------------------------- the run
 
-    def fit(self, X, y, *, sample_weight=None, net=None, epochs=None, validate=True):
+    def fit(self, X, y, *, sample_weight=None, net=None, epochs=None, validate=True,
+            train_only=None):
         """Train on ids ``X`` and encoded targets ``y``; resume from a checkpoint if one fits.
 
         Parameters
@@ -364,6 +379,8 @@ class TrainingRun:
             Epochs to run; None is ``max_epochs``.
         validate : bool, default=True
             Whether to hold out ``validation_fraction`` (and stop early).
+        train_only : ndarray of bool of shape (n_samples,) or None, default=None
+            Rows never held out for validation.
 
         Returns
         -------
@@ -375,7 +392,7 @@ class TrainingRun:
         checkpoint = saver = None
         seed = None
         if checkpoint_dir is not None:
-            fingerprint = self.fingerprint(X, y, sample_weight, net)
+            fingerprint = self.fingerprint(X, y, sample_weight, net, train_only)
             checkpoint = read_checkpoint(checkpoint_dir, fingerprint)
             if checkpoint is not None:  # the same split, even with random_state=None
                 seed = checkpoint["meta"]["seed"]
@@ -383,7 +400,8 @@ class TrainingRun:
         seed = (self.seed() + start) % np.iinfo(np.int32).max if seed is None else seed
         if checkpoint_dir is not None:
             saver = TrainingCheckpoint(checkpoint_dir, fingerprint=fingerprint, seed=seed)
-        X_train, y_train, valid = self.split(X, y, seed, sample_weight, validate=validate)
+        X_train, y_train, valid = self.split(X, y, seed, sample_weight, validate=validate,
+                                             train_only=train_only)
         train_split = None if valid is None else predefined_split(valid)
         callbacks = self.callbacks(n_train=len(y_train) if validate else None,
                                    checkpoint=saver, validate=validate)

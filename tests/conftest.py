@@ -74,6 +74,20 @@ def count_calls(monkeypatch):
     return count
 
 
+def _split_sizes(history):
+    rows = {"train": 0, "valid": 0}
+    for batch in history[-1, "batches"]:
+        for part in rows:
+            rows[part] += batch.get(f"{part}_batch_size", 0)
+    return rows["train"], rows["valid"]
+
+
+@pytest.fixture
+def split_sizes():
+    """``split_sizes(history)``: the rows a fitted net trained and validated on, last epoch."""
+    return _split_sizes
+
+
 @pytest.fixture
 def one_torch_thread():
     """Run a test with one torch thread, then restore the thread count."""

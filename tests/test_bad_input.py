@@ -208,6 +208,25 @@ def test_bad_sample_weights(estimator, weights, match):
         estimator(**FAST).fit(IDS, [0, 1, 0, 1], sample_weight=weights)
 
 
+@pytest.mark.parametrize("mask, match", [
+    pytest.param([True, False, True], r"3 values for 4 samples", id="length"),
+    pytest.param([True, False, 2, True], r"True/False \(or 1/0\) per row; train_only\[2\] is 2",
+                 id="two"),
+    pytest.param([0.5, 0, 0, 0], r"train_only\[0\] is 0.5", id="float"),
+    pytest.param([False, "yes", False, False], r"train_only\[1\] is 'yes'", id="string"),
+    pytest.param([False, False, None, False], r"train_only\[2\] is None", id="None"),
+    pytest.param([False, np.nan, False, False], r"train_only\[1\] is nan", id="NaN"),
+    pytest.param([[True, False]] * 4, "must be a 1-D mask", id="2-D"),
+    pytest.param([True] * 4, "every labelled row is train_only: none is left for the "
+                             "validation split", id="all"),
+])
+@pytest.mark.parametrize("estimator", [LSTMClassifier, LSTMRegressor])
+def test_bad_train_only(estimator, mask, match):
+    params = dict(FAST, validation_fraction=0.5, early_stopping=False)
+    with pytest.raises(ValueError, match=match):
+        estimator(**params).fit(IDS, [0, 1, 0, 1], train_only=mask)
+
+
 def test_constant_label_column_warns():
     Y = np.array([[1, 0, 1], [0, 0, 1], [1, 0, 1], [0, 0, 1]])
     with pytest.warns(UserWarning, match=r"label 1 \(column 1\) is unset in every training "

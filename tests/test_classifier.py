@@ -149,13 +149,26 @@ def test_without_validation_trains_all_epochs(signal_data):
     assert "early_stopping" not in dict(clf.net_.callbacks_)
 
 
-def test_validation_split_is_stratified_and_held_out(signal_data):
+def test_validation_split_is_stratified_and_held_out(signal_data, split_sizes):
     X, y = signal_data(n=200)
     clf = LSTMClassifier(**dict(SMALL, max_epochs=1, validation_fraction=0.25)).fit(X, y)
-    batches = clf.history_[-1, "batches"]
-    n_train = sum(b["train_batch_size"] for b in batches if "train_batch_size" in b)
-    n_valid = sum(b["valid_batch_size"] for b in batches if "valid_batch_size" in b)
-    assert (n_train, n_valid) == (150, 50)
+    assert split_sizes(clf.history_) == (150, 50)
+
+
+def test_train_only_rows_are_never_validated_on(signal_data, split_sizes):
+    X, y = signal_data(n=200)
+    y_guess = y.copy()
+    y_guess[:100] = 1 - y[:100]   # guesses, wrong ones here
+    train_only = np.arange(200) < 100
+    params = dict(SMALL, max_epochs=1, validation_fraction=0.25, early_stopping=False)
+    clf = LSTMClassifier(**params).fit(X, y_guess, train_only=train_only)
+    assert split_sizes(clf.history_) == (175, 25)   # 25% of the 100 others
+    # Unlabelled rows leave with their mask entries: 75 labelled rows are train_only.
+    y_partly = np.where(np.arange(200) % 4 == 3, -1, y_guess)
+    with pytest.warns(UserWarning, match="50 unlabelled rows are ignored"):
+        clf = LSTMClassifier(**dict(params, unlabeled_label=-1)).fit(
+            X, y_partly, train_only=train_only)
+    assert split_sizes(clf.history_) == (131, 19)   # ceil(25% of the 75 others)
 
 
 def test_early_stopping_needs_validation(signal_data):

@@ -52,6 +52,23 @@ def test_split_sorts_the_validation_rows_by_length():
     assert none is None and (whole["sample_weight"] == 1).all()  # no weights: all alike
 
 
+def test_split_never_holds_out_train_only_rows():
+    train_only = np.arange(len(Y)) < 30   # 10 rows left to validate on
+    X_ids = np.column_stack([np.arange(len(Y)) + 1, X[:, 1:]])   # the first id names the row
+    X_train, y_train, valid = run_for(validation_fraction=0.2).split(X_ids, Y, 0,
+                                                                     train_only=train_only)
+    held = valid.X["X"][:, 0] - 1
+    assert len(held) == 2 and (held >= 30).all()   # 20% of the 10 others
+    assert sorted(X_train["X"][:, 0].tolist() + valid.X["X"][:, 0].tolist()) == \
+        list(range(1, len(Y) + 1))
+    assert (Y[held] == valid.y).all()
+    same = run_for(validation_fraction=0.2).split(X_ids, Y, 0, train_only=np.zeros(40, bool))
+    plain = run_for(validation_fraction=0.2).split(X_ids, Y, 0)
+    assert (same[2].X["X"] == plain[2].X["X"]).all()   # no train_only row: the usual split
+    with pytest.raises(ValueError, match="every labelled row is train_only"):
+        run_for(validation_fraction=0.2).split(X_ids, Y, 0, train_only=np.ones(40, bool))
+
+
 def test_callbacks_come_in_order_and_follow_the_settings():
     class Extra(Callback):
         pass

@@ -18,8 +18,8 @@ from sklearn.utils.validation import (check_array, check_consistent_length, colu
                                       validate_data)
 
 __all__ = ["check_iterable", "check_labels", "check_partly_labelled", "check_positive_int",
-           "check_sample_weight", "check_token_ids", "first_missing", "index_distinct_strings",
-           "is_marker", "is_missing", "short_repr"]
+           "check_row_mask", "check_sample_weight", "check_token_ids", "first_missing",
+           "index_distinct_strings", "is_marker", "is_missing", "short_repr"]
 
 
 def short_repr(value, limit=40):
@@ -329,3 +329,39 @@ def check_sample_weight(sample_weight, n_samples):
         raise ValueError("every sample weight is zero: nothing to learn from; give some "
                          "rows a positive weight")
     return weights
+
+
+def check_row_mask(mask, n_samples, *, name):
+    """Validate a boolean mask of rows (``train_only``); return it as a bool array, or None.
+
+    ``True``/``False`` and the numbers 0 and 1 are accepted.
+
+    Raises
+    ------
+    ValueError
+        If the mask is not a 1-D sequence of ``n_samples`` such values (the
+        first other value is named, with its index).
+
+    Examples
+    --------
+    >>> from sklstm._utils.validation import check_row_mask
+    >>> check_row_mask([True, 0, 1], 3, name="train_only").tolist()
+    [True, False, True]
+    >>> check_row_mask([True, 2], 2, name="train_only")
+    Traceback (most recent call last):
+    ...
+    ValueError: train_only must hold True/False (or 1/0) per row; train_only[1] is 2
+    """
+    if mask is None:
+        return None
+    values = np.asarray(mask, dtype=object)
+    if values.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D mask of rows, got shape {values.shape}")
+    if len(values) != n_samples:
+        raise ValueError(f"{name} has {len(values)} values for {n_samples} samples; give one "
+                         "True/False per row of X")
+    for i, value in enumerate(values.tolist()):
+        if not (isinstance(value, (bool, Integral)) and value in (0, 1)):
+            raise ValueError(f"{name} must hold True/False (or 1/0) per row; {name}[{i}] is "
+                             f"{short_repr(value)}")
+    return np.asarray(values.tolist(), dtype=bool)
