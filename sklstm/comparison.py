@@ -18,6 +18,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 
 from ._utils.optional import import_optional
+from ._utils.pipelines import final_step
 
 __all__ = ["ComparisonResult", "compare", "cross_compare"]
 
@@ -77,7 +78,7 @@ def _check_inputs(models, X_train, y_train, X_test, y_test):
 
 def _unlabeled_marker(model):
     """The ``unlabeled_label`` of a model (or its last pipeline step), or None."""
-    final = model.steps[-1][1] if hasattr(model, "steps") else model
+    final, _ = final_step(model)
     params = final.get_params(deep=False) if hasattr(final, "get_params") else {}
     return params.get("unlabeled_label")
 

@@ -16,12 +16,12 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
-from sklearn.pipeline import Pipeline
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import _num_samples, check_is_fitted, has_fit_parameter
 
+from ._utils.pipelines import final_step
 from ._utils.validation import check_partly_labelled, is_marker
 
 __all__ = ["SelfTrainingClassifier", "most_confident", "pseudo_label_count"]
@@ -97,14 +97,6 @@ def most_confident(proba, k, class_prior):
         rows.append(surest)
     rows = np.sort(np.concatenate(rows)).astype(np.intp)
     return rows, predicted[rows]
-
-
-def _final_step(estimator, prefix=""):
-    """The last step of a (nested) pipeline and its parameter prefix, e.g. ``'lstm__'``."""
-    if isinstance(estimator, Pipeline):
-        name, step = estimator.steps[-1]
-        return _final_step(step, f"{prefix}{name}__")
-    return estimator, prefix
 
 
 def _indexable(X):
@@ -255,7 +247,7 @@ class SelfTrainingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
 
     def _reads_unlabelled(self):
         """Whether the estimator takes the unlabelled rows itself (an LSTMClassifier's marker)."""
-        step, _ = _final_step(self.estimator)
+        step, _ = final_step(self.estimator)
         marker = getattr(step, "unlabeled_label", None)
         if marker is None:
             return False
@@ -288,7 +280,7 @@ class SelfTrainingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         the given labels only, not on agreement with its teachers.
         """
         pseudo = self.labeled_iter_ > 0
-        step, prefix = _final_step(estimator)
+        step, prefix = final_step(estimator)
         if not pseudo.any() or not has_fit_parameter(step, "train_only"):
             return {}
         return {f"{prefix}train_only": pseudo if unlabelled is None else pseudo[~unlabelled]}
@@ -308,7 +300,7 @@ class SelfTrainingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
 
     def _shared_cache(self, reads_unlabelled, folder):
         """``(parameter, folder)`` giving an LSTMClassifier's fits one pretraining cache, or None."""
-        step, prefix = _final_step(self.estimator)
+        step, prefix = final_step(self.estimator)
         if (not reads_unlabelled or folder is None or getattr(step, "memory", "") is not None
                 or getattr(step, "pretraining", None) is None):
             return None

@@ -7,10 +7,11 @@ import torch
 
 from sklstm._utils.hashing import array_fingerprint
 from sklstm._utils.optional import import_optional, optional_base
+from sklstm._utils.pipelines import final_step
 from sklstm._utils.state import fitted_attributes
 from sklstm._utils.torch import cpu_state_dict, resolve_device
 from sklstm._utils.validation import (check_iterable, check_labels, check_positive_int,
-                                      first_missing, is_missing)
+                                      check_row_mask, first_missing, is_missing)
 
 
 @pytest.mark.parametrize("value, missing", [
@@ -89,3 +90,25 @@ def test_fitted_attributes_follow_the_naming_rule():
     model = Model()
     model.coef_, model.param, model._private_, model.__dunder__ = 1, 2, 3, 4
     assert fitted_attributes(model) == {"coef_": 1}
+
+
+def test_final_step_follows_nested_pipelines():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    clf = LogisticRegression()
+    nested = make_pipeline(StandardScaler(), make_pipeline(StandardScaler(), clf))
+    step, prefix = final_step(nested)
+    assert step is clf and prefix == "pipeline__logisticregression__"
+    nested.set_params(**{f"{prefix}C": 3.0})   # the prefix names its parameters
+    assert clf.C == 3.0
+    assert final_step(clf) == (clf, "")
+
+
+def test_row_masks_are_checked_and_become_bool():
+    assert check_row_mask(np.array([1, 0, 1]), 3, name="m").dtype == bool
+    assert check_row_mask([np.True_, np.False_], 2, name="m").tolist() == [True, False]
+    assert check_row_mask(None, 3, name="m") is None
+    with pytest.raises(ValueError, match=r"m\[1\] is -1"):
+        check_row_mask([0, -1], 2, name="m")

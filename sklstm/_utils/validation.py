@@ -360,8 +360,8 @@ def check_row_mask(mask, n_samples, *, name):
     if len(values) != n_samples:
         raise ValueError(f"{name} has {len(values)} values for {n_samples} samples; give one "
                          "True/False per row of X")
-    for i, value in enumerate(values.tolist()):
-        if not (isinstance(value, (bool, Integral)) and value in (0, 1)):
+    for i, value in enumerate(values):
+        if not (isinstance(value, (bool, np.bool_, Integral, np.integer)) and value in (0, 1)):
             raise ValueError(f"{name} must hold True/False (or 1/0) per row; {name}[{i}] is "
                              f"{short_repr(value)}")
     return np.asarray(values.tolist(), dtype=bool)
