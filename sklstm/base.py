@@ -288,9 +288,8 @@ class BaseLSTM(BaseEstimator):
             weights are allowed.
         train_only : array-like of bool of shape (n_samples,) or None, default=None
             Rows that train but are never held out for validation: targets
-            that are guesses (pseudo-labels, as
-            :class:`~sklstm.SelfTrainingClassifier` passes) or augmented
-            copies. The validation split is ``validation_fraction`` of the
+            that are guesses (pseudo-labels) or augmented copies. The
+            validation split is ``validation_fraction`` of the
             other rows, so early stopping watches real targets only.
 
         Returns

@@ -481,9 +481,8 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
             class weight); zero weights are allowed.
         train_only : array-like of bool of shape (n_samples,) or None, default=None
             Rows that train but are never held out for validation: labels
-            that are guesses (the pseudo-labels
-            :class:`~sklstm.SelfTrainingClassifier` passes) or augmented
-            copies. The validation split is ``validation_fraction`` of the
+            that are guesses (pseudo-labels) or augmented copies. The
+            validation split is ``validation_fraction`` of the
             other labelled rows, so early stopping watches true labels only.
 
         Returns

@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fi
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import _num_samples, check_is_fitted, has_fit_parameter
+from sklearn.utils.validation import _num_samples, check_is_fitted
 
 from ._utils.pipelines import final_step
 from ._utils.validation import check_partly_labelled, is_marker
@@ -140,10 +140,10 @@ class SelfTrainingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
     given the unlabelled rows too, for its ``pretraining``; and if its
     ``memory`` is None, its fits share a temporary cache, so the pretraining
     runs once. Other estimators and the teachers see the labelled rows only.
-    An estimator whose ``fit`` takes ``train_only`` (an
-    :class:`~sklstm.LSTMClassifier`) is told which rows are pseudo-labels:
-    its validation split and early stopping use the given labels only, not
-    the agreement with its teachers.
+    An LSTM's validation split (and early stopping) draws from the labelled
+    and pseudo-labelled rows alike: on held-out IMDB train reviews this
+    scored higher than validating on the given labels only (its
+    ``fit(..., train_only=mask)``).
 
     Parameters
     ----------
@@ -269,21 +269,8 @@ class SelfTrainingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
         estimator = clone(self.estimator)
         if cache is not None:
             estimator.set_params(**{cache[0]: cache[1]})
-        fit_params = self._train_only(estimator, unlabelled)
-        return estimator.fit(X, y, **fit_params) if unlabelled is None else estimator.fit(
-            *_labelled_rows(X, y, unlabelled), **fit_params)
-
-    def _train_only(self, estimator, unlabelled):
-        """``{'<prefix>train_only': mask}`` of the pseudo-labelled rows, if the last step takes it.
-
-        An :class:`~sklstm.LSTMClassifier` then validates (and stops early) on
-        the given labels only, not on agreement with its teachers.
-        """
-        pseudo = self.labeled_iter_ > 0
-        step, prefix = final_step(estimator)
-        if not pseudo.any() or not has_fit_parameter(step, "train_only"):
-            return {}
-        return {f"{prefix}train_only": pseudo if unlabelled is None else pseudo[~unlabelled]}
+        return estimator.fit(X, y) if unlabelled is None else estimator.fit(
+            *_labelled_rows(X, y, unlabelled))
 
     def _proba(self, models, X_rows):
         """The models' mean probabilities on ``X_rows``, columns in ``classes_`` order."""
