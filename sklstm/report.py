@@ -137,7 +137,7 @@ def build_report(*, table, y_test, predictions, estimators=None, train_texts=Non
     explanations : list of (str, list of (str, Explanation)) or None, default=None
         Explained test predictions, shown side by side: for each text a
         heading (such as "most confident wrong: ..."), then each model's
-        name and its :class:`~sklstm.explain.Explanation` (anything with
+        name and its :class:`~sklstm.explanation.Explanation` (anything with
         ``to_html()``) of that text.
 
     Returns
