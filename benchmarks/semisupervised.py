@@ -118,7 +118,7 @@ def _pretrained(method, **params):
     return fit
 
 
-def _self_trained(method, self_training=None, **params):
+def _self_trained(method, self_training=None, tokenizer=None, **params):
     """:class:`~sklstm.SelfTrainingClassifier` around the pretrained LSTM, NB-LR its teacher.
 
     The pipeline (its tokenizer fitted on all texts, as ``data.tokenizer``
@@ -127,15 +127,17 @@ def _self_trained(method, self_training=None, **params):
     get pseudo-labels (``k_best='auto'``: a third of them), and it is
     fitted again. Held-out reviews (``--holdout``) are left out of its fit:
     it would pseudo-label the reviews it is scored on. ``self_training``
-    changes the :class:`~sklstm.SelfTrainingClassifier`'s defaults.
+    changes the :class:`~sklstm.SelfTrainingClassifier`'s defaults,
+    ``tokenizer`` the :class:`~sklstm.TextTokenizer`'s (ids of another
+    length pretrain once more).
     """
     def fit(data, labelled, seed, args):
         rows = np.setdiff1d(np.arange(len(data.texts)), data.held)
         y = _partly_labelled(data, labelled)
         lstm = _pretraining_lstm(method, params, args, seed)
-        model = SelfTrainingClassifier(estimator=make_pipeline(TextTokenizer(), lstm),
-                                       teachers=[make_nblr()], unlabeled_label=UNLABELLED,
-                                       verbose=args.verbose, **(self_training or {}))
+        pipeline = make_pipeline(TextTokenizer(**(tokenizer or {})), lstm)
+        model = SelfTrainingClassifier(estimator=pipeline, teachers=[make_nblr()],
+                                       unlabeled_label=UNLABELLED, verbose=args.verbose, **(self_training or {}))
         model.fit([data.texts[i] for i in rows], y[rows])
         return model, lambda: model.predict(data.test_texts)
     fit.semi_supervised = True
@@ -174,6 +176,9 @@ CANDIDATES = {
     "lstm_lm_attention": _pretrained("lm", pooling="attention"),
     "lstm_word2vec_self_training_2rounds": _self_trained("word2vec", {"max_iter": 2}),
     "lstm_word2vec_self_training_half": _self_trained("word2vec", {"k_best": 0.5}),
+    # The student of the best supervised LSTM of issue 5: attention over up to 800 tokens.
+    "lstm_word2vec_self_training_attention": _self_trained(
+        "word2vec", tokenizer={"max_length": 800}, pooling="attention"),
 }
 ALL_MODELS = {**MODELS, **CANDIDATES}
 SEMI_SUPERVISED = {name for name, fit in ALL_MODELS.items() if hasattr(fit, "semi_supervised")}
