@@ -37,6 +37,7 @@ ALLOWED = {
     "parallel": {"_utils"},
     "comparison": {"_utils"},
     "self_training": {"_utils"},  # a meta-estimator: it imports no other estimator
+    "explanation": {"_utils"},  # the result of explain(): it runs no model
     # layer 2
     "tokenizer": {"_utils", "encoding"},
     "checkpoint": {"_utils", "callbacks"},
@@ -55,7 +56,9 @@ ALLOWED = {
     "embeddings": {"word_vectors", "vector_files", "word2vec"},
     # layer 5: saving, and the package's front doors
     "persistence": {"_utils", "classifier", "regressor", "tokenizer", "__init__"},
-    "explain": {"_utils", "batching", "classifier", "regressor", "tokenizer"},
+    "attributions": {"batching", "regressor"},
+    "explain": {"_utils", "attributions", "batching", "classifier", "explanation", "regressor",
+                "tokenizer"},
     "cli": {"_utils", "__init__", "baselines", "comparison", "datasets", "explain", "history",
             "persistence", "plotting", "report", "streaming", "tables"},
     "__init__": {"classifier", "persistence", "regressor", "self_training", "tokenizer",
