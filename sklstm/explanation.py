@@ -79,7 +79,7 @@ class Explanation:
     Examples
     --------
     >>> import numpy as np
-    >>> from sklstm.explain import Explanation
+    >>> from sklstm.explanation import Explanation
     >>> e = Explanation(text="a great film", tokens=["a", "great", "film"],
     ...                 weights=np.array([[0.0], [0.8], [-0.1]]), method="occlusion",
     ...                 columns=["pos"], prediction="pos", proba=np.array([0.9]))
@@ -229,7 +229,7 @@ class ExplanationList(list):
 
     Examples
     --------
-    >>> from sklstm.explain import ExplanationList
+    >>> from sklstm.explanation import ExplanationList
     >>> ExplanationList().to_text()
     ''
     """
@@ -292,7 +292,7 @@ def explanations_html(explanations, *, column=None, titles=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklstm.explain import Explanation, explanations_html
+    >>> from sklstm.explanation import Explanation, explanations_html
     >>> e = Explanation(text="<b>", tokens=["<b>"], weights=np.ones((1, 1)),
     ...                 method="occlusion", columns=["pos"])
     >>> "&lt;b&gt;" in explanations_html([e], titles=["one"])
@@ -341,7 +341,7 @@ def plot_explanation(explanation, column=None, *, top=20, path=None, format=None
     Examples
     --------
     >>> import numpy as np
-    >>> from sklstm.explain import Explanation, plot_explanation
+    >>> from sklstm.explanation import Explanation, plot_explanation
     >>> e = Explanation(text="good film", tokens=["good", "film"],
     ...                 weights=np.array([[0.5], [-0.1]]), method="occlusion",
     ...                 columns=["pos"])

@@ -15,7 +15,7 @@ from sklearn.pipeline import make_pipeline
 
 from sklstm import LSTMClassifier, LSTMRegressor, TextTokenizer
 from sklstm.baselines import make_tfidf_logreg, make_tfidf_svm
-from sklstm.explain import (Explanation, ExplanationList, confident_predictions, explain,
+from sklstm.explain import (ExplanationList, confident_predictions, explain,
                             explanations_html)
 
 FILLER = "the film plot actors story was and a it very quite".split()
@@ -350,13 +350,6 @@ def test_png_is_written(binary, tmp_path):
     assert len(figure.axes[0].patches) == 6
     figure = e.plot(column="neg", top=2, path=tmp_path / "e.svg")
     assert len(figure.axes[0].patches) == 2 and (tmp_path / "e.svg").stat().st_size > 0
-
-
-def test_explanation_by_hand():
-    e = Explanation(text="x", tokens=["x"], weights=np.array([[0.5, -0.5]]),
-                    method="occlusion", columns=["a", "b"], column=1)
-    assert e.top_tokens() == [("x", -0.5)]
-    assert e.column_weights(-2)[0] == 0.5
 
 
 # --------------------------------------------------------------- bad input
