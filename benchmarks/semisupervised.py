@@ -60,6 +60,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 
@@ -118,7 +119,7 @@ def _pretrained(method, **params):
     return fit
 
 
-def _self_trained(method, self_training=None, tokenizer=None, **params):
+def _self_trained(method, self_training=None, tokenizer=None, lstm_teacher=False, **params):
     """:class:`~sklstm.SelfTrainingClassifier` around the pretrained LSTM, NB-LR its teacher.
 
     The pipeline (its tokenizer fitted on all texts, as ``data.tokenizer``
@@ -129,14 +130,19 @@ def _self_trained(method, self_training=None, tokenizer=None, **params):
     it would pseudo-label the reviews it is scored on. ``self_training``
     changes the :class:`~sklstm.SelfTrainingClassifier`'s defaults,
     ``tokenizer`` the :class:`~sklstm.TextTokenizer`'s (ids of another
-    length pretrain once more).
+    length pretrain once more); ``lstm_teacher`` adds a second teacher, the
+    same pretrained LSTM pipeline with another seed (it reads the unlabelled
+    rows too).
     """
     def fit(data, labelled, seed, args):
         rows = np.setdiff1d(np.arange(len(data.texts)), data.held)
         y = _partly_labelled(data, labelled)
         lstm = _pretraining_lstm(method, params, args, seed)
         pipeline = make_pipeline(TextTokenizer(**(tokenizer or {})), lstm)
-        model = SelfTrainingClassifier(estimator=pipeline, teachers=[make_nblr()],
+        teachers = [make_nblr()]
+        if lstm_teacher:
+            teachers.append(clone(pipeline).set_params(lstmclassifier__random_state=seed + 100))
+        model = SelfTrainingClassifier(estimator=pipeline, teachers=teachers,
                                        unlabeled_label=UNLABELLED, verbose=args.verbose, **(self_training or {}))
         model.fit([data.texts[i] for i in rows], y[rows])
         return model, lambda: model.predict(data.test_texts)
@@ -179,6 +185,8 @@ CANDIDATES = {
     # The student of the best supervised LSTM of issue 5: attention over up to 800 tokens.
     "lstm_word2vec_self_training_attention": _self_trained(
         "word2vec", tokenizer={"max_length": 800}, pooling="attention"),
+    # Two word2vec LSTMs (seeds) and NB-LR choose the pseudo-labels.
+    "lstm_word2vec_self_training_lstm_teacher": _self_trained("word2vec", lstm_teacher=True),
 }
 ALL_MODELS = {**MODELS, **CANDIDATES}
 SEMI_SUPERVISED = {name for name, fit in ALL_MODELS.items() if hasattr(fit, "semi_supervised")}

@@ -135,11 +135,11 @@ class SelfTrainingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
     ``X`` is passed to the estimators as it is (texts, a pandas Series, a
     matrix of token ids), so a text pipeline can be wrapped, which
     :class:`sklearn.semi_supervised.SelfTrainingClassifier` (numeric ``X``
-    only) cannot. If the estimator (or a pipeline's last step) is an
-    :class:`~sklstm.LSTMClassifier` with the same ``unlabeled_label``, it is
-    given the unlabelled rows too, for its ``pretraining``; and if its
+    only) cannot. If the estimator or a teacher (or a pipeline's last step) is
+    an :class:`~sklstm.LSTMClassifier` with the same ``unlabeled_label``, it
+    is given the unlabelled rows too, for its ``pretraining``; and if its
     ``memory`` is None, its fits share a temporary cache, so the pretraining
-    runs once. Other estimators and the teachers see the labelled rows only.
+    runs once. Other models see the labelled rows only.
     An LSTM's validation split (and early stopping) draws from the labelled
     and pseudo-labelled rows alike: on held-out IMDB train reviews this
     scored higher than validating on the given labels only (its
@@ -152,9 +152,10 @@ class SelfTrainingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
     teachers : list of estimators, default=None
         More models whose probabilities are averaged with the estimator's to
         choose the pseudo-labels; fitted on the labelled rows (and, after the
-        first round, the pseudo-labelled ones). A model of another kind, such
-        as :func:`sklstm.baselines.make_nblr`, makes other mistakes, and the
-        average is surer where it is right.
+        first round, the pseudo-labelled ones; an LSTM that reads the marker
+        also gets the unlabelled rows, as the estimator does). A model of
+        another kind, such as :func:`sklstm.baselines.make_nblr`, makes other
+        mistakes, and the average is surer where it is right.
     unlabeled_label : int, float or str, default=-1
         The label that marks a row as unlabelled (a string for string labels).
     k_best : int, float or 'auto', default='auto'
@@ -245,31 +246,35 @@ class SelfTrainingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                                 f"predict_proba; got {type(teacher).__name__}")
         return teachers
 
-    def _reads_unlabelled(self):
-        """Whether the estimator takes the unlabelled rows itself (an LSTMClassifier's marker)."""
-        step, _ = final_step(self.estimator)
+    def _reads_unlabelled(self, model, name):
+        """Whether ``model`` takes the unlabelled rows itself (an LSTMClassifier's marker)."""
+        step, _ = final_step(model)
         marker = getattr(step, "unlabeled_label", None)
         if marker is None:
             return False
         if not (type(marker) is type(self.unlabeled_label) and marker == self.unlabeled_label):
-            raise ValueError(f"the estimator's unlabeled_label={marker!r} is not "
+            raise ValueError(f"the {name}'s unlabeled_label={marker!r} is not "
                              f"unlabeled_label={self.unlabeled_label!r}: give both the same "
-                             "marker (or None to the estimator, which then sees the labelled "
+                             f"marker (or None to the {name}, which then sees the labelled "
                              "rows only)")
         return True
 
     # ------------------------------------------------------------------- fit
 
-    def _fit_estimator(self, X, y, unlabelled, cache):
-        """A clone of ``estimator`` fitted on every row, or on the labelled ones only.
+    @staticmethod
+    def _fit_clone(plan, X, y):
+        """A clone of a model fitted on every row, or on the labelled ones only.
 
-        ``unlabelled`` is the mask of rows still unlabelled, or None where the
-        estimator reads the marker itself and gets every row.
+        ``plan`` is ``(model, unlabelled, cache)``: ``unlabelled`` the mask of
+        rows still unlabelled, or None where the model reads the marker itself
+        and gets every row; ``cache`` ``(parameter, folder)`` for its
+        pretraining, or None.
         """
-        estimator = clone(self.estimator)
+        model, unlabelled, cache = plan
+        model = clone(model)
         if cache is not None:
-            estimator.set_params(**{cache[0]: cache[1]})
-        return estimator.fit(X, y) if unlabelled is None else estimator.fit(
+            model.set_params(**{cache[0]: cache[1]})
+        return model.fit(X, y) if unlabelled is None else model.fit(
             *_labelled_rows(X, y, unlabelled))
 
     def _proba(self, models, X_rows):
@@ -285,9 +290,10 @@ class SelfTrainingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             total += proba[:, [index[c] for c in self.classes_.tolist()]]
         return total / len(models)
 
-    def _shared_cache(self, reads_unlabelled, folder):
+    @staticmethod
+    def _shared_cache(model, reads_unlabelled, folder):
         """``(parameter, folder)`` giving an LSTMClassifier's fits one pretraining cache, or None."""
-        step, prefix = final_step(self.estimator)
+        step, prefix = final_step(model)
         if (not reads_unlabelled or folder is None or getattr(step, "memory", "") is not None
                 or getattr(step, "pretraining", None) is None):
             return None
@@ -328,17 +334,20 @@ class SelfTrainingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             warnings.warn(f"no row of y is unlabelled (unlabeled_label={self.unlabeled_label!r}"
                           "): the estimator is fitted once, with no pseudo-labels", UserWarning,
                           stacklevel=2)
-        reads_unlabelled = self._reads_unlabelled() and unlabelled.any()
+        models = [self.estimator, *teachers]
+        reads = [self._reads_unlabelled(model, name) and unlabelled.any() for model, name in
+                 zip(models, ["estimator", *(f"teachers[{i}]" for i in range(len(teachers)))])]
         self.labeled_iter_ = np.where(unlabelled, -1, 0)
         self.teachers_ = []
         with tempfile.TemporaryDirectory(prefix="sklstm-self-training-") as folder:
-            cache = self._shared_cache(reads_unlabelled, folder)
-            left_out = None if reads_unlabelled else unlabelled   # updated in place each round
-            self.estimator_ = self._fit_estimator(X, y, left_out, cache)
+            # What each model's fit is given: its shared pretraining cache, and the mask of
+            # the rows to leave out (None: it reads the marker; the mask changes in place).
+            plans = [(model, None if r else unlabelled, self._shared_cache(model, r, folder))
+                     for model, r in zip(models, reads)]
+            self.estimator_ = self._fit_clone(plans[0], X, y)
             self.n_iter_ = 0
             while self.n_iter_ < self.max_iter and unlabelled.any():
-                self.teachers_ = [clone(t).fit(*_labelled_rows(X, y, unlabelled))
-                                  for t in teachers]
+                self.teachers_ = [self._fit_clone(plan, X, y) for plan in plans[1:]]
                 rows = np.flatnonzero(unlabelled)
                 proba = self._proba([self.estimator_, *self.teachers_],
                                     _safe_indexing(X, rows))
@@ -352,9 +361,11 @@ class SelfTrainingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                     print(f"round {self.n_iter_}: {len(chosen):,} pseudo-labels "
                           f"({np.mean(proba[chosen].max(axis=1)):.3f} mean probability), "
                           f"{int(unlabelled.sum()):,} rows left unlabelled", flush=True)
-                self.estimator_ = self._fit_estimator(X, y, left_out, cache)
-            if cache is not None:   # the folder goes; the fitted model must not name it
-                self.estimator_.set_params(**{cache[0]: None})
+                self.estimator_ = self._fit_clone(plans[0], X, y)
+            # The folder goes; the fitted models must not name it.
+            for fitted, (_, _, cache) in zip([self.estimator_, *self.teachers_], plans):
+                if cache is not None:
+                    fitted.set_params(**{cache[0]: None})
         self.transduction_ = y
         return self
 

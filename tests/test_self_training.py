@@ -1,6 +1,7 @@
 """Tests for sklstm.self_training: pseudo-labels for unlabelled texts."""
 
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -210,7 +211,7 @@ def test_an_lstm_with_the_marker_reads_the_unlabelled_rows_and_pretrains_once(co
     # Its own cache is used as it is.
     lstm_with_memory = clone(lstm).set_params(memory="cache-here")
     step = SelfTrainingClassifier(estimator=lstm_with_memory, unlabeled_label="")
-    assert step._shared_cache(True, "tmp") is None
+    assert step._shared_cache(lstm_with_memory, True, "tmp") is None
 
 
 def test_the_lstm_validates_on_labels_and_pseudo_labels_alike(split_sizes):
@@ -225,11 +226,34 @@ def test_the_lstm_validates_on_labels_and_pseudo_labels_alike(split_sizes):
     assert split_sizes(model.estimator_[-1].history_) == (n_rows - n_valid, n_valid)
 
 
-def test_an_estimator_with_another_marker_is_refused():
+def test_a_teacher_lstm_with_the_marker_reads_the_unlabelled_rows_too(count_calls):
+    texts, y, _, _ = _bridged(n_labelled=40, n_bridge=160)
+    calls = count_calls("sklstm.pretraining", "word2vec_embeddings")
+    teacher = make_pipeline(TextTokenizer(min_frequency=1), LSTMClassifier(
+        unlabeled_label="", pretraining="word2vec", embedding_dim=8, hidden_size=8,
+        max_epochs=2, early_stopping=False, validation_fraction=None, device="cpu",
+        random_state=1))
+    model = SelfTrainingClassifier(estimator=_logreg(), teachers=[teacher, _logreg()],
+                                   unlabeled_label="", k_best=80).fit(texts, y)
+    tokenizer, lstm = model.teachers_[0][0], model.teachers_[0][-1]
+    assert lstm.n_unlabeled_ == 160 and len(calls) == 1   # all rows, before any pseudo-label
+    assert lstm.memory is None   # the temporary cache is not kept
+    assert "lovely" in tokenizer.vocabulary_   # a B word: only the unlabelled rows have it
+    # The other teacher saw the labelled rows only (A words).
+    assert "lovely" not in model.teachers_[1][0].vocabulary_
+    assert "great" in model.teachers_[1][0].vocabulary_
+    assert (model.labeled_iter_ == 1).sum() == 80
+
+
+@pytest.mark.parametrize("where", ["estimator", "teachers[1]"])
+def test_an_lstm_with_another_marker_is_refused(where):
     texts, y, _, _ = _bridged(n_bridge=10)
     lstm = LSTMClassifier(unlabeled_label="?", device="cpu")
-    with pytest.raises(ValueError, match=r"unlabeled_label='\?' is not unlabeled_label=''"):
-        SelfTrainingClassifier(estimator=lstm, unlabeled_label="").fit(texts, y)
+    params = ({"estimator": lstm} if where == "estimator" else
+              {"estimator": _logreg(), "teachers": [_logreg(), lstm]})
+    with pytest.raises(ValueError, match=rf"^the {re.escape(where)}'s unlabeled_label='\?' "
+                                         r"is not unlabeled_label='': give both the same"):
+        SelfTrainingClassifier(unlabeled_label="", **params).fit(texts, y)
 
 
 # ------------------------------------------------------- scikit-learn checks
