@@ -43,8 +43,11 @@ labelled reviews) to ``benchmarks/results/semisupervised.png``::
 To choose between models without the test set, ``--holdout 5000`` scores
 on 5,000 train reviews held out instead (stratified; never labelled, but
 among the unlabelled texts, as test reviews are not); the test set is not
-read. The ``*_attention``, ``*_onecycle`` and ``*_lr_*`` rows are such
-candidates: the pretrained LSTMs with other fine-tuning parameters.
+read. The ``CANDIDATES`` (``--models``, not run by default) are such
+models: the pretrained LSTMs with other fine-tuning parameters
+(``*_attention``, ``*_onecycle``, ``*_lr_*``, ...) and the self-training row
+with other settings (``*_self_training_*``: two rounds, a half
+pseudo-labelled, an attention student, a second LSTM as teacher).
 
 The JSON is rewritten after every fit, so a run cut short keeps what it
 measured; ``--resume`` keeps the rows already in ``--out`` (from the same
