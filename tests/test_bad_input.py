@@ -327,6 +327,10 @@ def test_self_training_bad_labels(marker, y, match):
                  "Pipeline", id="teacher"),
     pytest.param({"estimator": TextTokenizer()}, ValueError, r"'estimator' parameter",
                  id="estimator-without-proba"),
+    pytest.param({"teachers": [make_pipeline(TextTokenizer(), LSTMClassifier(
+        unlabeled_label=-2))]}, ValueError, r"^the teachers\[0\]'s unlabeled_label=-2 is not "
+        r"unlabeled_label=-1: give both the same marker \(or None to the teachers\[0\], "
+        r"which then sees the labelled rows only\)$", id="teacher-marker"),
 ])
 def test_self_training_bad_parameters(params, error, match):
     model = _self_training()
