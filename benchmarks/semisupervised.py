@@ -146,7 +146,8 @@ def _self_trained(method, self_training=None, tokenizer=None, lstm_teacher=False
         if lstm_teacher:
             teachers.append(clone(pipeline).set_params(lstmclassifier__random_state=seed + 100))
         model = SelfTrainingClassifier(estimator=pipeline, teachers=teachers,
-                                       unlabeled_label=UNLABELLED, verbose=args.verbose, **(self_training or {}))
+                                       unlabeled_label=UNLABELLED, verbose=args.verbose,
+                                       **(self_training or {}))
         model.fit([data.texts[i] for i in rows], y[rows])
         return model, lambda: model.predict(data.test_texts)
     fit.semi_supervised = True

@@ -197,7 +197,7 @@ class _Output:
 
 
 def _output_transform(estimator, output):
-    """The :class:`_Output` that ``output`` of :func:`explain` names for ``estimator``."""
+    """The :class:`_Output` that ``output`` of :func:`integrated_gradients` names for it."""
     if isinstance(estimator, LSTMRegressor):
         if output not in ("logit", "prediction", None):
             raise ValueError(f"output={output!r} is not available for LSTMRegressor, whose "
