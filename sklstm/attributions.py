@@ -11,7 +11,6 @@ or :class:`~sklstm.LSTMRegressor` and a matrix of token ids;
 :class:`~sklstm.explanation.Explanation` objects.
 """
 
-import warnings
 from numbers import Integral
 from typing import NamedTuple
 
@@ -20,6 +19,7 @@ import torch
 from sklearn.base import is_regressor
 from sklearn.utils.validation import check_is_fitted
 
+from ._utils.warn import warn_caller
 from .batching import sequence_lengths
 from .regressor import LSTMRegressor
 
@@ -365,8 +365,23 @@ class Attributions(NamedTuple):
     n_steps: np.ndarray
 
 
-def output_columns(estimator):
-    """The names of what a fitted sklstm estimator explains: its classes or its outputs.
+def output_columns(estimator, n_outputs=None):
+    """The names of what a fitted model explains: its classes or its outputs.
+
+    Parameters
+    ----------
+    estimator : classifier or regressor
+        Fitted: an sklstm estimator, or any model with ``classes_`` (a
+        classifier) or that scikit-learn's ``is_regressor`` recognises.
+    n_outputs : int or None, default=None
+        A regressor's number of outputs; None reads its ``n_outputs_`` (1
+        where it has none).
+
+    Returns
+    -------
+    list of str
+        The classes as strings; ``'prediction'`` for a regressor of one
+        output, ``'prediction 0'``, ``'prediction 1'``, ... for several.
 
     Examples
     --------
@@ -377,7 +392,7 @@ def output_columns(estimator):
     ['prediction 0', 'prediction 1']
     """
     if is_regressor(estimator):
-        n = getattr(estimator, "n_outputs_", 1)
+        n = getattr(estimator, "n_outputs_", 1) if n_outputs is None else n_outputs
         return ["prediction"] if n == 1 else [f"prediction {i}" for i in range(n)]
     return [str(c) for c in estimator.classes_]
 
@@ -494,11 +509,10 @@ def integrated_gradients(estimator, ids, *, output=None, n_steps=8, integration=
                 errors[row] = _completeness_error(weights[row], deltas[j])
     missed = errors > tolerance if tolerance is not None else np.zeros(len(errors), bool)
     if missed.any():
-        warnings.warn(f"the integrated gradients of {missed.sum()} of {len(errors)} texts "
-                      f"miss completeness by more than tolerance={tolerance} with "
-                      f"{steps_used[missed].max()} points (largest miss {errors.max():.1%}); "
-                      f"raise max_steps (now {max_steps}) for more points",
-                      UserWarning, stacklevel=3)
+        warn_caller(f"the integrated gradients of {missed.sum()} of {len(errors)} texts "
+                    f"miss completeness by more than tolerance={tolerance} with "
+                    f"{steps_used[missed].max()} points (largest miss {errors.max():.1%}); "
+                    f"raise max_steps (now {max_steps}) for more points", UserWarning)
     return Attributions(weights, outputs, baselines, explained.space, errors, steps_used)
 
 

@@ -11,7 +11,6 @@ the net, which net and loss train on them, and what predictions mean.
 
 import inspect
 import os
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -24,6 +23,7 @@ from skorch.history import History
 from ._utils.state import fitted_attributes
 from ._utils.torch import cpu_state_dict, resolve_device
 from ._utils.validation import check_row_mask, check_sample_weight, check_token_ids
+from ._utils.warn import warn_caller
 from .batching import sequence_lengths
 from .modules import POOLING_OPTIONS
 from .schedules import SCHEDULES
@@ -369,10 +369,10 @@ class BaseLSTM(BaseEstimator):
         if self.embeddings is not None:
             matrix = check_embedding_matrix(self.embeddings)
             if self.vocab_size_ > len(matrix):
-                warnings.warn(f"X holds token ids up to {self.vocab_size_ - 1} but embeddings "
-                              f"has only {len(matrix)} rows; ids from {len(matrix)} on get "
-                              "random vectors (was the table aligned to this tokenizer's "
-                              "vocabulary?)", UserWarning, stacklevel=6)
+                warn_caller(f"X holds token ids up to {self.vocab_size_ - 1} but embeddings "
+                            f"has only {len(matrix)} rows; ids from {len(matrix)} on get "
+                            "random vectors (was the table aligned to this tokenizer's "
+                            "vocabulary?)", UserWarning)
             self.vocab_size_ = max(self.vocab_size_, len(matrix))
             params.update(embedding_dim=matrix.shape[1], embeddings=matrix,
                           freeze_embeddings=self.freeze_embeddings)
@@ -397,8 +397,7 @@ class BaseLSTM(BaseEstimator):
     @property
     def n_vocab_(self):
         """Deprecated name of ``vocab_size_`` (sklstm 0.1)."""
-        warnings.warn("n_vocab_ is deprecated and will be removed: use vocab_size_",
-                      FutureWarning, stacklevel=2)
+        warn_caller("n_vocab_ is deprecated and will be removed: use vocab_size_", FutureWarning)
         return self.vocab_size_
 
     # ------------------------------------------------------------ prediction

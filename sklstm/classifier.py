@@ -23,6 +23,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._utils.validation import check_labels, check_partly_labelled, is_marker
+from ._utils.warn import warn_caller
 from .base import PARAMETERS_DOC, BaseLSTM
 from .nets import ClassifierNet, MultiLabelNet
 from .pretraining import PRETRAINING_OPTIONS, pretrain
@@ -301,11 +302,11 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
         if not n:
             return None
         if partial:
-            warnings.warn(f"{n} unlabelled rows are ignored: partial_fit never pretrains",
-                          UserWarning, stacklevel=7)
+            warn_caller(f"{n} unlabelled rows are ignored: partial_fit never pretrains",
+                        UserWarning)
         elif self.pretraining is None:
-            warnings.warn(f"{n} unlabelled rows are ignored; set pretraining='lm' or "
-                          "'word2vec' to learn from them", UserWarning, stacklevel=7)
+            warn_caller(f"{n} unlabelled rows are ignored; set pretraining='lm' or "
+                        "'word2vec' to learn from them", UserWarning)
         return ~unlabelled
 
     def _pretrain(self, X, module_params, device, *, partial=False):
@@ -404,9 +405,8 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
             names = self.classes_.tolist()
             for j in np.flatnonzero((y.min(axis=0) == y.max(axis=0))):
                 state = "set" if y[0, j] else "unset"
-                warnings.warn(f"label {names[j]!r} (column {j}) is {state} in every "
-                              "training row; its predictions will be constant",
-                              UserWarning, stacklevel=6)
+                warn_caller(f"label {names[j]!r} (column {j}) is {state} in every "
+                            "training row; its predictions will be constant", UserWarning)
             if self.threshold == "tuned" and (self.validation_fraction is None or partial):
                 raise ValueError("threshold='tuned' needs a validation split: set "
                                  "validation_fraction (and use fit, not partial_fit), or "

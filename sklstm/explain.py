@@ -360,9 +360,7 @@ def explain(model, texts, method="integrated_gradients", *, output=None, n_steps
 
     if parts is None:  # any model on raw texts: occlusion of words
         base = _model_outputs(model, texts)
-        columns = (["prediction"] if base.shape[1] == 1 else
-                   [f"prediction {i}" for i in range(base.shape[1])]) if is_regressor(
-                       final) else [str(c) for c in final.classes_]
+        columns = output_columns(final, n_outputs=base.shape[1])
         tokens, weights = _occlude_texts(model, texts, base, pattern=token_pattern,
                                          batch_size=batch_size or 2048)
         preds, proba, chosen = _predictions(final, base)

@@ -10,7 +10,6 @@ helpers (:func:`pseudo_label_count`, :func:`most_confident`) sit beside it.
 """
 
 import tempfile
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -23,6 +22,7 @@ from sklearn.utils.validation import _num_samples, check_is_fitted
 
 from ._utils.pipelines import final_step
 from ._utils.validation import check_partly_labelled, is_marker
+from ._utils.warn import warn_caller
 
 __all__ = ["SelfTrainingClassifier", "most_confident", "pseudo_label_count"]
 
@@ -331,9 +331,8 @@ class SelfTrainingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                              f"(unlabeled_label={self.unlabeled_label!r}); got one class: "
                              f"{self.classes_.tolist()}")
         if not unlabelled.any():
-            warnings.warn(f"no row of y is unlabelled (unlabeled_label={self.unlabeled_label!r}"
-                          "): the estimator is fitted once, with no pseudo-labels", UserWarning,
-                          stacklevel=2)
+            warn_caller(f"no row of y is unlabelled (unlabeled_label={self.unlabeled_label!r}"
+                        "): the estimator is fitted once, with no pseudo-labels", UserWarning)
         models = [self.estimator, *teachers]
         reads = [self._reads_unlabelled(model, name) and unlabelled.any() for model, name in
                  zip(models, ["estimator", *(f"teachers[{i}]" for i in range(len(teachers)))])]

@@ -24,7 +24,6 @@ epoch without validation (``partial_fit``).
 """
 
 import importlib.util
-import warnings
 from numbers import Integral
 from typing import NamedTuple
 
@@ -36,6 +35,7 @@ from skorch.callbacks import EarlyStopping, GradientNormClipping, ProgressBar
 from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 
+from ._utils.warn import warn_caller
 from .batching import BucketIterator, n_batches, sequence_lengths
 from .callbacks import StopOnNonFiniteLoss, TrainingProgress, early_stopped
 from .checkpoint import TrainingCheckpoint, data_fingerprint, read_checkpoint
@@ -449,6 +449,6 @@ class TrainingRun:
             kept = (f"the weights of epoch {stopper.best_epoch_} (best validation loss)"
                     if getattr(stopper, "best_model_weights_", None) is not None
                     else "the weights reached so far")
-            warnings.warn(f"training was interrupted after {n_iter} complete epoch(s); the "
-                          f"model keeps {kept}", UserWarning, stacklevel=4)
+            warn_caller(f"training was interrupted after {n_iter} complete epoch(s); the "
+                        f"model keeps {kept}", UserWarning)
         return RunResult(net=net, history=net.history, n_iter=n_iter, interrupted=interrupted)

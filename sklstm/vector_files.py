@@ -14,7 +14,6 @@ Errors name the file and the line (or binary record) at fault.
 import gzip
 import itertools
 import os
-import warnings
 from numbers import Integral
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import numpy as np
 
 from ._utils.files import atomic_file
 from ._utils.validation import short_repr
+from ._utils.warn import warn_caller
 from .word_vectors import WordVectors
 
 __all__ = ["FORMATS", "load_word_vectors", "save_word_vectors"]
@@ -107,9 +107,9 @@ class _Collector:
     def result(self, dim):
         if self.n_duplicates:
             word, first, again = self.first_duplicate
-            warnings.warn(f"{self.path}: {self.n_duplicates} duplicate words ignored, the "
-                          f"first vector of each kept (e.g. {short_repr(word)} at {first} and "
-                          f"{again})", UserWarning, stacklevel=3)
+            warn_caller(f"{self.path}: {self.n_duplicates} duplicate words ignored, the "
+                        f"first vector of each kept (e.g. {short_repr(word)} at {first} and "
+                        f"{again})", UserWarning)
         vectors = np.concatenate(self.blocks) if self.blocks else np.zeros((0, dim), np.float32)
         return WordVectors(self.words, vectors)
 

@@ -14,7 +14,6 @@ Reading and writing files lives in :mod:`sklstm.vector_files`, training in
 :mod:`sklstm.word2vec`; this module needs neither gensim nor the tokenizer.
 """
 
-import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -22,6 +21,7 @@ from sklearn.utils import check_random_state
 
 from ._utils.validation import index_distinct_strings, short_repr
 from ._utils.vocabulary import PAD_ID, RESERVED_TOKENS, check_vocabulary
+from ._utils.warn import warn_caller
 
 __all__ = ["EmbeddingMatrix", "WordVectors", "check_embedding_matrix"]
 
@@ -182,8 +182,8 @@ class WordVectors:
             rows[i] = row
         found = rows >= 0
         if not found.any():
-            warnings.warn(f"no vocabulary word has a vector among the {len(self)} words; "
-                          "all rows are random", UserWarning, stacklevel=2)
+            warn_caller(f"no vocabulary word has a vector among the {len(self)} words; "
+                        "all rows are random", UserWarning)
         if scale is None:
             source = self.vectors[rows[found]] if found.any() else self.vectors
             scale = float(source.std()) if source.size else 1.0

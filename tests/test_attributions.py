@@ -5,6 +5,7 @@ them is tested in test_explain.py."""
 import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import Ridge
 
 from sklstm import LSTMClassifier, LSTMRegressor, TextTokenizer
 from sklstm.attributions import (INTEGRATIONS, Attributions, attention_weights,
@@ -57,6 +58,10 @@ def test_output_columns_name_classes_or_outputs(fitted):
     assert output_columns(clf) == ["neg", "pos"]
     reg = LSTMRegressor(**{**TINY, "max_epochs": 1}).fit([[2, 3], [3, 4]] * 4, [0.0, 1.0] * 4)
     assert output_columns(reg) == ["prediction"]
+    # Any regressor: the number of outputs is given where it has no n_outputs_.
+    ridge = Ridge().fit(np.eye(3), np.eye(3)[:, :2])
+    assert output_columns(ridge, n_outputs=2) == ["prediction 0", "prediction 1"]
+    assert output_columns(ridge) == ["prediction"]
 
 
 def test_unfitted_and_unsuitable_estimators_are_refused(fitted):

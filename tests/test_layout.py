@@ -45,7 +45,7 @@ ALLOWED = {
     "plotting": {"_utils", "history"},
     "report": {"_utils", "history", "plotting"},
     # layer 3
-    "training": {"batching", "callbacks", "checkpoint", "modules", "nets", "schedules"},
+    "training": {"_utils", "batching", "callbacks", "checkpoint", "modules", "nets", "schedules"},
     "word2vec": {"_utils", "tokenizer", "word_vectors"},
     "pretraining": {"_utils", "batching", "modules", "word_vectors"},
     "nets": set(),
@@ -56,7 +56,7 @@ ALLOWED = {
     "embeddings": {"word_vectors", "vector_files", "word2vec"},
     # layer 5: saving, and the package's front doors
     "persistence": {"_utils", "classifier", "regressor", "tokenizer", "__init__"},
-    "attributions": {"batching", "regressor"},
+    "attributions": {"_utils", "batching", "regressor"},
     "explain": {"_utils", "attributions", "batching", "classifier", "explanation", "regressor",
                 "tokenizer"},
     "cli": {"_utils", "__init__", "baselines", "comparison", "datasets", "explain", "history",

@@ -4,7 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
 
+from sklstm import LSTMClassifier, SelfTrainingClassifier
 from sklstm._utils.hashing import array_fingerprint
 from sklstm._utils.optional import import_optional, optional_base
 from sklstm._utils.pipelines import final_step
@@ -12,6 +15,7 @@ from sklstm._utils.state import fitted_attributes
 from sklstm._utils.torch import cpu_state_dict, resolve_device
 from sklstm._utils.validation import (check_iterable, check_labels, check_positive_int,
                                       check_row_mask, first_missing, is_missing)
+from sklstm._utils.warn import warn_caller
 
 
 @pytest.mark.parametrize("value, missing", [
@@ -112,3 +116,32 @@ def test_row_masks_are_checked_and_become_bool():
     assert check_row_mask(None, 3, name="m") is None
     with pytest.raises(ValueError, match=r"m\[1\] is -1"):
         check_row_mask([0, -1], 2, name="m")
+
+
+def _emit():
+    warn_caller("careful")
+
+
+def test_warn_caller_names_the_first_frame_outside_the_package():
+    with pytest.warns(UserWarning, match="careful") as record:
+        _emit()
+    assert record[0].filename == __file__
+    assert record[0].lineno == _emit.__code__.co_firstlineno + 1   # _emit's line: not in sklstm
+
+
+def test_warnings_from_deep_in_fit_name_the_users_line(signal_data):
+    """Fitted directly, in a Pipeline or inside SelfTrainingClassifier (whose fit sklearn
+    wraps), the warning names this file (fixed stacklevels named sklearn's or sklstm's)."""
+    X, y = signal_data(n=40)
+    params = dict(embedding_dim=4, hidden_size=4, max_epochs=1, early_stopping=False,
+                  validation_fraction=None, random_state=0)
+    y_partly = np.where(np.arange(40) % 4 == 3, -1, y)
+    lstm = LSTMClassifier(**params, unlabeled_label=-1)
+    with pytest.warns(UserWarning, match="10 unlabelled rows are ignored") as direct:
+        lstm.fit(X, y_partly)
+    with pytest.warns(UserWarning, match="10 unlabelled rows are ignored") as piped:
+        make_pipeline(FunctionTransformer(), lstm).fit(X, y_partly)
+    with pytest.warns(UserWarning, match="no row of y is unlabelled") as wrapped:
+        SelfTrainingClassifier(estimator=LSTMClassifier(**params)).fit(X, y)
+    for record in (direct, piped, wrapped):
+        assert [w.filename for w in record] == [__file__]

@@ -13,6 +13,7 @@ sklstm module, so these helpers sit below everything else:
 - :mod:`~sklstm._utils.hashing`: fingerprints of arrays;
 - :mod:`~sklstm._utils.pipelines`: the last step of a (nested) pipeline;
 - :mod:`~sklstm._utils.torch`: the device to use and CPU copies of weights;
+- :mod:`~sklstm._utils.warn`: warnings attributed to the user's line;
 - :mod:`~sklstm._utils.vocabulary`: the reserved tokens and the check of a
   fixed vocabulary.
 
