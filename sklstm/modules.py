@@ -384,6 +384,8 @@ class LSTMTextModule(nn.Module):
         0/1 columns of classes; returns self.
         """
         if self.bag is not None and self.bag.prior:
+            if isinstance(X, np.ndarray) and not X.flags.writeable:
+                X = X.copy()  # torch warns on a read-only array (as sklearn's checks pass)
             X = self.known_ids(torch.as_tensor(X, device=self.output.weight.device))
             self.bag.fit_prior(X, Y, sample_weight)
         return self

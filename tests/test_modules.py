@@ -2,6 +2,7 @@
 
 import itertools
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -307,6 +308,14 @@ def test_bag_prior_starts_neutral_is_saved_and_needs_prior():
     # An id beyond the vocabulary is counted as the unknown id 1, as forward reads it.
     assert module.bag.unigram_prior[1, 0] == module.bag.unigram_prior[2, 0] > 0
     make_module(bag_ngrams=2).fit_bag_prior(X, torch.eye(2, 3))  # no prior: nothing to do
+    # A read-only array (as sklearn's checks pass) is read without torch's warning.
+    frozen = np.array([[2, 3, 70]])
+    frozen.flags.writeable = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        again = make_module(bag_ngrams=2, bag_prior=True).fit_bag_prior(
+            frozen, torch.tensor([[1.0, 0.0, 0.0]]))
+    torch.testing.assert_close(again.bag.unigram_prior, module.bag.unigram_prior)
 
 
 def test_bag_pickled_before_the_prior_loads_without_one():
