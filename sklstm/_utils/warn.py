@@ -1,5 +1,6 @@
 """Warnings that point at the user's line, however deep in sklstm they are raised."""
 
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -19,8 +20,8 @@ def _package_dirs():
         module = sys.modules.get(name)
         file = getattr(module, "__file__", None)
         if file:
-            dirs.append(str(Path(file).resolve().parent) + "/")
-            dirs.append(str(Path(file).parent) + "/")
+            dirs.append(os.path.join(Path(file).resolve().parent, ""))
+            dirs.append(os.path.join(Path(file).parent, ""))
     return tuple(dict.fromkeys(dirs))
 
 
