@@ -175,6 +175,11 @@ MODELS = {
 }
 # Fine-tuning candidates (not run by default), to be chosen with --holdout, not on test.
 CANDIDATES = {
+    # The supervised default with trigrams in the bag, or longer texts (LSTM and bag).
+    "lstm_trigrams": _supervised(lambda seed, args: make_pipeline(
+        TextTokenizer(), LSTMClassifier(bag_ngrams=3, **_lstm_params(args, seed)))),
+    "lstm_800": _supervised(lambda seed, args: make_pipeline(
+        TextTokenizer(max_length=800), LSTMClassifier(**_lstm_params(args, seed)))),
     "lstm_word2vec_no_prior": _pretrained("word2vec", bag_prior=None),  # as in sklstm 0.3.0
     "lstm_word2vec_attention": _pretrained("word2vec", pooling="attention"),
     "lstm_word2vec_frozen": _pretrained("word2vec", freeze_embeddings=True),

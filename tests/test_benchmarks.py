@@ -181,18 +181,20 @@ def test_semisupervised_holdout_scores_candidates_on_train_without_reading_test(
     _run(tmp_path / "data", "benchmarks/semisupervised.py", "--holdout", "20", "--budgets", "10",
          "60", "--seeds", "1", "--max-epochs", "1", "--verbose", "0", "--models", "nblr",
          "lstm_word2vec_onecycle", "lstm_lm_lr_5e-4", "lstm_word2vec_self_training_attention",
-         "lstm_word2vec_self_training_lstm_teacher", "--out", str(out),
+         "lstm_word2vec_self_training_lstm_teacher", "lstm_trigrams", "lstm_800",
+         "--out", str(out),
          "--plot", str(tmp_path / "c.png"))
     result = json.loads(out.read_text())
     assert (result["n_train"], result["n_test"], result["holdout"]) == (60, 20, 20)
     # 60 labels asked for, 40 left in the pool once 20 are held out
     assert sorted({(r["model"], r["budget"]) for r in result["rows"]}) == [
-        (m, b) for m in ("lstm_lm_lr_5e-4", "lstm_word2vec_onecycle",
+        (m, b) for m in ("lstm_800", "lstm_lm_lr_5e-4", "lstm_trigrams",
+                         "lstm_word2vec_onecycle",
                          "lstm_word2vec_self_training_attention",
                          "lstm_word2vec_self_training_lstm_teacher", "nblr") for b in (10, 40)]
-    for row in result["rows"]:
-        if row["model"] != "nblr":   # the held-out reviews are among the unlabelled
-            assert row["n_unlabeled"] == 61 - row["budget"]
+    for row in result["rows"]:   # the held-out reviews are among the unlabelled
+        supervised = row["model"] in ("nblr", "lstm_trigrams", "lstm_800")
+        assert row["n_unlabeled"] == (0 if supervised else 61 - row["budget"])
 
 
 def test_tables_smoke_run_reads_every_format_and_streams_predictions(tmp_path, fake_imdb):
