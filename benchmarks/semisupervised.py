@@ -196,6 +196,9 @@ CANDIDATES = {
         "word2vec", tokenizer={"max_length": 800}, pooling="attention"),
     # Two word2vec LSTMs (seeds) and NB-LR choose the pseudo-labels.
     "lstm_word2vec_self_training_lstm_teacher": _self_trained("word2vec", lstm_teacher=True),
+    # The same with 20 word2vec epochs for both LSTMs.
+    "lstm_word2vec_20ep_self_training_lstm_teacher": _self_trained(
+        "word2vec", lstm_teacher=True, pretraining_epochs=20),
 }
 ALL_MODELS = {**MODELS, **CANDIDATES}
 SEMI_SUPERVISED = {name for name, fit in ALL_MODELS.items() if hasattr(fit, "semi_supervised")}
