@@ -93,6 +93,17 @@ def _supervised(make):
     return fit
 
 
+def _supervised_lstm(tokenizer=None, **params):
+    """The default pipeline, ``params`` changing the classifier's and ``tokenizer`` the
+    tokenizer's defaults, fitted on the labelled texts only; a ``pretraining`` among
+    ``params`` runs ``--pretraining-epochs`` passes over those texts."""
+    def make(seed, args):
+        epochs = {"pretraining_epochs": args.pretraining_epochs} if "pretraining" in params else {}
+        return make_pipeline(TextTokenizer(**(tokenizer or {})),
+                             LSTMClassifier(**params, **epochs, **_lstm_params(args, seed)))
+    return _supervised(make)
+
+
 def _partly_labelled(data, labelled):
     """The labels of ``data.texts``: those of the ``labelled`` rows, -1 for the others."""
     y = np.full(len(data.texts), UNLABELLED)
@@ -157,18 +168,12 @@ def _self_trained(method, self_training=None, tokenizer=None, lstm_teacher=False
 MODELS = {
     "tfidf_logreg": _supervised(lambda seed, args: make_tfidf_logreg()),
     "nblr": _supervised(lambda seed, args: make_nblr()),
-    "lstm": _supervised(lambda seed, args: make_pipeline(
-        TextTokenizer(), LSTMClassifier(**_lstm_params(args, seed)))),
+    "lstm": _supervised_lstm(),
     # The default LSTM of sklstm 0.3.0: the bag of n-grams without its naive-Bayes factors.
-    "lstm_no_prior": _supervised(lambda seed, args: make_pipeline(
-        TextTokenizer(), LSTMClassifier(bag_prior=None, **_lstm_params(args, seed)))),
+    "lstm_no_prior": _supervised_lstm(bag_prior=None),
     # The default LSTM of sklstm 0.2.0: no bag of n-grams beside the LSTM.
-    "lstm_no_bag": _supervised(lambda seed, args: make_pipeline(
-        TextTokenizer(), LSTMClassifier(bag_ngrams=None, **_lstm_params(args, seed)))),
-    "lstm_lm_labelled": _supervised(lambda seed, args: make_pipeline(
-        TextTokenizer(), LSTMClassifier(pretraining="lm",
-                                        pretraining_epochs=args.pretraining_epochs,
-                                        **_lstm_params(args, seed)))),
+    "lstm_no_bag": _supervised_lstm(bag_ngrams=None),
+    "lstm_lm_labelled": _supervised_lstm(pretraining="lm"),
     "lstm_word2vec": _pretrained("word2vec"),
     "lstm_lm": _pretrained("lm"),
     "lstm_word2vec_self_training": _self_trained("word2vec"),
@@ -176,10 +181,8 @@ MODELS = {
 # Fine-tuning candidates (not run by default), to be chosen with --holdout, not on test.
 CANDIDATES = {
     # The supervised default with trigrams in the bag, or longer texts (LSTM and bag).
-    "lstm_trigrams": _supervised(lambda seed, args: make_pipeline(
-        TextTokenizer(), LSTMClassifier(bag_ngrams=3, **_lstm_params(args, seed)))),
-    "lstm_800": _supervised(lambda seed, args: make_pipeline(
-        TextTokenizer(max_length=800), LSTMClassifier(**_lstm_params(args, seed)))),
+    "lstm_trigrams": _supervised_lstm(bag_ngrams=3),
+    "lstm_800": _supervised_lstm(tokenizer={"max_length": 800}),
     "lstm_word2vec_no_prior": _pretrained("word2vec", bag_prior=None),  # as in sklstm 0.3.0
     "lstm_word2vec_attention": _pretrained("word2vec", pooling="attention"),
     "lstm_word2vec_frozen": _pretrained("word2vec", freeze_embeddings=True),
