@@ -13,8 +13,8 @@ Models: ``tfidf_logreg``, ``tfidf_logreg_unigram``, ``tfidf_svm``, ``nbsvm``,
 ``nblr``, ``lstm_default`` (``make_pipeline(TextTokenizer(), LSTMClassifier())``),
 ``lstm_onecycle``, ``lstm_w2v``, ``lstm_w2v_attention`` and ``stack`` (holdout
 stacking of two word2vec LSTMs, ``nblr`` and word and character TF-IDF models,
-its bases then refitted on all of train); ``--list`` lists them. A stack's run also saves its bases' holdout and
-test outputs to ``<name>_features.npz``.
+its bases then refitted on all of train); ``--list`` lists them. A stack's run also
+saves its bases' holdout and test outputs to ``<name>_features.npz``.
 """
 
 import argparse
@@ -32,10 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import machine_info, peak_rss_mb, write_json  # noqa: E402
 
 from sklstm import LSTMClassifier, TextTokenizer  # noqa: E402
-from sklstm.history import history_records  # noqa: E402
-from sklstm.baselines import (  # noqa: E402
-    make_nblr, make_nbsvm, make_tfidf_logreg, make_tfidf_svm)
+from sklstm.baselines import make_nblr, make_nbsvm, make_tfidf_logreg, make_tfidf_svm  # noqa: E402
 from sklstm.datasets import load_imdb  # noqa: E402
+from sklstm.history import history_records  # noqa: E402
 
 RESULTS = Path("benchmarks/results/accuracy")
 
@@ -144,7 +143,7 @@ STACK_BASES = {
 def _base_accuracies(stack, features, y):
     """Each base's accuracy, read from its column of ``stack.transform`` (P(classes_[1]))."""
     return {name: accuracy_score(y, stack.classes_[(column > 0.5).astype(int)])
-            for name, column in zip(stack.named_estimators_, features.T)}
+            for name, column in zip(stack.named_estimators_, features.T, strict=True)}
 
 
 def _fit_blend(X, y, bases):
@@ -182,7 +181,8 @@ def _fit_blend(X, y, bases):
     for name, accuracy in _base_accuracies(stack, *stack.blend_features_).items():
         print(f"blend: {name} holdout accuracy {accuracy:.4f}", flush=True)
     print("blend: weights " + ", ".join(
-        f"{name} {w:+.3f}" for name, w in zip(fitted, stack.final_estimator_.coef_[0])),
+        f"{name} {w:+.3f}"
+        for name, w in zip(fitted, stack.final_estimator_.coef_[0], strict=True)),
         flush=True)
     stack.holdout_stack_ = copy.deepcopy(stack)
     for name, model in fitted.items():

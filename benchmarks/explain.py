@@ -107,7 +107,7 @@ class TextDeleter:
 
     def __call__(self, orders, k):
         texts = []
-        for text, spans, order in zip(self.texts, self.spans, orders):
+        for text, spans, order in zip(self.texts, self.spans, orders, strict=True):
             cut = sorted((spans[j] for j in order[:k]), reverse=True)
             for start, end in cut:
                 text = text[:start] + " " + text[end:]

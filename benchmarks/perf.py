@@ -45,7 +45,6 @@ from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import Report, current_rss_mb, peak_rss_mb, timed  # noqa: E402
-
 from sklearn.feature_extraction.text import CountVectorizer  # noqa: E402
 from sklearn.model_selection import cross_validate  # noqa: E402
 from sklearn.pipeline import Pipeline  # noqa: E402

@@ -68,7 +68,7 @@ def main():
                       f"RSS {rss_mib():.1f} MiB")
     seconds = time.perf_counter() - start
     print(f"predicted {done:,} texts in {seconds:.1f} s ({done / seconds:,.0f} texts/s); "
-          f"labels {dict(zip(pipe.classes_.tolist(), counts.tolist()))}")
+          f"labels {dict(zip(pipe.classes_.tolist(), counts.tolist(), strict=True))}")
     print(f"peak RSS (VmHWM): {peak_rss_mib():.1f} MiB")
     result.update(texts_per_s=done / seconds, peak_rss_mb=peak_rss_mib())
     print("RESULT " + json.dumps(result))

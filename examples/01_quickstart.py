@@ -76,7 +76,7 @@ pipe
 # validation loss and accuracy.
 
 # %%
-pipe.fit(X_train, y_train);
+pipe.fit(X_train, y_train)
 
 # %%
 y_pred = pipe.predict(X_test)
@@ -85,7 +85,7 @@ print(f"test accuracy: {accuracy_score(y_test, y_pred):.3f}")
 # %%
 reviews = ["One of the best films I have seen this year, moving and funny.",
            "A dull, badly acted mess. I want my two hours back."]
-for review, proba in zip(reviews, pipe.predict_proba(reviews)):
+for review, proba in zip(reviews, pipe.predict_proba(reviews), strict=True):
     print(f"P(positive) = {proba[1]:.2f}  {review}")
 
 # %% [markdown]

@@ -139,7 +139,7 @@ table.round(2)
 
 # %%
 new_reviews = ["这个手机质量很好，推荐购买。", "电影太无聊了，很失望。"]
-for review, label in zip(new_reviews, fitted["lstm"].predict(new_reviews)):
+for review, label in zip(new_reviews, fitted["lstm"].predict(new_reviews), strict=True):
     print(label, review)
 
 # %%

@@ -145,7 +145,7 @@ class _FrozenEval:
     def __exit__(self, *exc):
         for layer, dropout in self.dropouts:
             layer.dropout = dropout
-        for p, flag in zip(self.module.parameters(), self.flags):
+        for p, flag in zip(self.module.parameters(), self.flags, strict=True):
             p.requires_grad_(flag)
         self.module.train(self.training)
 
@@ -495,8 +495,8 @@ def integrated_gradients(estimator, ids, *, output=None, n_steps=8, integration=
                 while len(todo):
                     sub = _Path(run, vectors[todo], real[todo], explained, n_columns,
                                 batch_size)
-                    for j, w in zip(todo, _fixed_rule(sub, len(todo),
-                                                      _quadrature(steps, integration))):
+                    rule = _quadrature(steps, integration)
+                    for j, w in zip(todo, _fixed_rule(sub, len(todo), rule), strict=True):
                         found[j] = w
                     steps_used[rows[todo]] = steps
                     if tolerance is None or steps * 4 > max_steps:

@@ -157,7 +157,7 @@ def _unlabeled_texts(args):
 
 
 def _learn_from_unlabeled(pipe, labels, args):
-    """``pipe`` set to pretrain on the unlabelled rows; in self-training with ``--self-training``."""
+    """``pipe`` set to pretrain on the unlabelled rows; self-training with ``--self-training``."""
     marker = _unlabeled_marker(labels)
     pipe.set_params(lstmclassifier__unlabeled_label=marker,
                     lstmclassifier__pretraining=args.pretraining)
@@ -509,7 +509,7 @@ def _predict_lines(model, stream, batch_size):
     for proba in predict_stream(model, lines, batch_size=batch_size, method="predict_proba"):
         labels = model.classes_[proba.argmax(axis=1)]
         sys.stdout.write("".join(f"{label}\t{p:.4f}\n"
-                                 for label, p in zip(labels, proba.max(axis=1))))
+                                 for label, p in zip(labels, proba.max(axis=1), strict=True)))
         n += len(proba)
     sys.stdout.flush()
     if n == 0:
@@ -568,7 +568,7 @@ def _write_predictions(model, batches, f, write, source, text_column, drop_missi
         if empty:
             keep = np.ones(len(texts), bool)
             keep[empty] = False
-            frame, texts = frame[keep], [t for t, k in zip(texts, keep) if k]
+            frame, texts = frame[keep], [t for t, k in zip(texts, keep, strict=True) if k]
             dropped += len(empty)
         if texts:
             write(f, _prediction_frame(model, frame, texts, columns), n == 0)

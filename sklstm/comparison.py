@@ -269,7 +269,7 @@ def cross_compare(models, X, y, *, cv=5, random_state=None, return_estimators=Fa
     if isinstance(cv, bool) or not isinstance(cv, int) or cv < 2:
         raise ValueError(f"cv must be an integer >= 2; got {cv!r}")
     y = np.asarray(y)
-    counts = dict(zip(*np.unique(y, return_counts=True)))
+    counts = dict(zip(*np.unique(y, return_counts=True), strict=True))
     small = {label: int(n) for label, n in counts.items() if n < cv}
     if small:
         label, n = next(iter(small.items()))

@@ -44,6 +44,7 @@ the files of the extracted folder) all match; otherwise it is rebuilt.
 
 import gzip
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -406,7 +407,7 @@ def _decode_texts(text_bytes, offsets):
     bounds = offsets.tolist()
     return [
         raw[a:b].decode("utf-8", errors="replace")
-        for a, b in zip(bounds[:-1], bounds[1:])
+        for a, b in itertools.pairwise(bounds)
     ]
 
 

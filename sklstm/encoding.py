@@ -135,7 +135,8 @@ def ragged_to_lists(table, flat, lengths, *, max_length, truncation):
         return [table[flat[row[row > 0] - 1]].tolist() for row in positions]
     tokens = table[flat].tolist()
     ends = np.cumsum(lengths)
-    return [tokens[start:end] for start, end in zip((ends - lengths).tolist(), ends.tolist())]
+    return [tokens[start:end]
+            for start, end in zip((ends - lengths).tolist(), ends.tolist(), strict=True)]
 
 
 def _encode_direct(tokenizer, texts):

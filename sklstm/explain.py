@@ -90,7 +90,7 @@ def _predictions(estimator, outputs):
     proba = np.asarray(outputs, dtype=np.float64)
     if getattr(estimator, "multilabel_", False):
         chosen = proba >= estimator.thresholds_
-        preds = [[c for c, keep in zip(estimator.classes_.tolist(), row) if keep]
+        preds = [[c for c, keep in zip(estimator.classes_.tolist(), row, strict=True) if keep]
                  for row in chosen]
     else:
         preds = [c for c in np.asarray(estimator.classes_)[np.argmax(proba, axis=1)].tolist()]
@@ -184,7 +184,7 @@ def _occlude_texts(model, texts, base, *, pattern, batch_size):
         pending.clear()
         owners.clear()
 
-    for i, (text, words) in enumerate(zip(texts, spans)):
+    for i, (text, words) in enumerate(zip(texts, spans, strict=True)):
         if not words:
             continue
         pending.extend(text[:start] + " " + text[end:] for _, start, end in words)
@@ -369,7 +369,7 @@ def explain(model, texts, method="integrated_gradients", *, output=None, n_steps
                         prediction=p, proba=None if proba is None else proba[i],
                         column=int(chosen[i]),
                         space="prediction" if proba is None else "proba", model_name=name)
-            for i, (t, tok, w, p) in enumerate(zip(texts, tokens, weights, preds)))
+            for i, (t, tok, w, p) in enumerate(zip(texts, tokens, weights, preds, strict=True)))
 
     tokenizer, estimator = parts
     check_is_fitted(tokenizer)
@@ -377,7 +377,7 @@ def explain(model, texts, method="integrated_gradients", *, output=None, n_steps
     ids = tokenizer.transform(texts)
     tokens = tokenizer.tokenize(texts)
     lengths = sequence_lengths(ids)
-    for i, (row_tokens, n) in enumerate(zip(tokens, lengths)):
+    for i, (row_tokens, n) in enumerate(zip(tokens, lengths, strict=True)):
         if len(row_tokens) != n:  # pragma: no cover - tokenize() promises this
             raise RuntimeError(f"text {i}: the tokenizer gave {len(row_tokens)} tokens but "
                                f"{n} ids")
@@ -405,7 +405,7 @@ def explain(model, texts, method="integrated_gradients", *, output=None, n_steps
                     completeness_error=None if errors is None else float(errors[i]),
                     n_steps=None if steps_used is None else int(steps_used[i]),
                     space=space, model_name=name)
-        for i, (t, tok, w, p) in enumerate(zip(texts, tokens, weights, preds)))
+        for i, (t, tok, w, p) in enumerate(zip(texts, tokens, weights, preds, strict=True)))
 
 
 def confident_predictions(model, texts, y_true, *, n=3):

@@ -260,7 +260,7 @@ def _highlighted(tokens, weights):
     scale = float(finite.max()) if finite.size else 0.0
     spans = [f'<span title="{w:+.4f}" style="background:{_rgba(w, scale)};'
              f'padding:0 1px;border-radius:2px">{html.escape(token)}</span>'
-             for token, w in zip(tokens, weights)]
+             for token, w in zip(tokens, weights, strict=True)]
     return '<div style="line-height:1.8;font-family:sans-serif">' + " ".join(spans) + "</div>"
 
 
@@ -303,7 +303,7 @@ def explanations_html(explanations, *, column=None, titles=None):
     if len(titles) != len(explanations):
         raise ValueError(f"got {len(titles)} titles for {len(explanations)} explanations")
     parts = ['<div class="sklstm-explanations">']
-    for e, title in zip(explanations, titles):
+    for e, title in zip(explanations, titles, strict=True):
         if title is not None:
             parts.append(f'<div style="font-weight:bold;margin-top:0.8em">'
                          f'{html.escape(str(title))}</div>')
@@ -349,7 +349,6 @@ def plot_explanation(explanation, column=None, *, top=20, path=None, format=None
     >>> [t.get_text() for t in figure.axes[0].get_yticklabels()]
     ['film (1)', 'good (0)']
     """
-    from pathlib import Path
 
     figure_module = import_optional("matplotlib.figure", extra="compare",
                                     feature="plot_explanation")

@@ -424,7 +424,7 @@ class LSTMTextModule(nn.Module):
         reverse_ids = self.conv is None and (
             not self.training or self.embedding_dropout.p == 0)
         n_layers = len(self.forward_layers)
-        for i, (fwd, bwd) in enumerate(zip(self.forward_layers, self.backward_layers)):
+        for i, (fwd, bwd) in enumerate(zip(self.forward_layers, self.backward_layers, strict=True)):
             if i:
                 h = self.dropout(h)
             if i == 0 and reverse_ids:

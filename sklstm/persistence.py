@@ -443,7 +443,7 @@ def load(path):
     >>> sklstm.load(path)
     Traceback (most recent call last):
     ...
-    sklstm.persistence.ModelFileError: ...tok.sklstm is not an sklstm model file: not a zip archive, or truncated
+    sklstm.persistence.ModelFileError: ...tok.sklstm is not an sklstm model file: not a zip...
     """
     path = Path(path)
     archive, read = _open(path)

@@ -141,7 +141,7 @@ def plot_training_curves(estimator, *, path=None):
         raise ValueError("the training history records none of train_loss, valid_loss, "
                          f"train_acc, valid_acc; its keys are {sorted(history[0])}")
     figure, axes = _figure(len(panels))
-    for ax, (label, keys) in zip(axes, panels.items()):
+    for ax, (label, keys) in zip(axes, panels.items(), strict=True):
         for key in keys:
             values = [row.get(key, np.nan) for row in history]
             ax.plot(epochs, np.asarray(values, dtype=float), marker="o", label=key)
@@ -202,7 +202,7 @@ def plot_confusion_matrices(y_true, predictions, *, labels=None, path=None):
     labels = np.asarray(labels)
     figure, axes = _figure(len(predictions))
     ticks = np.arange(len(labels))
-    for ax, (name, y_pred) in zip(axes, predictions.items()):
+    for ax, (name, y_pred) in zip(axes, predictions.items(), strict=True):
         matrix = confusion_matrix(y_true, y_pred, labels=labels)
         ax.imshow(matrix, cmap="Blues", vmin=0)
         threshold = matrix.max() / 2

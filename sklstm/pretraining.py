@@ -359,7 +359,7 @@ class _IdSentences:
         self.num_embeddings = num_embeddings
 
     def __iter__(self):
-        for row, length in zip(self.X, self.lengths):
+        for row, length in zip(self.X, self.lengths, strict=True):
             ids = row[:length]
             ids = ids[ids != 0]
             ids = np.where(ids < self.num_embeddings, ids, 1)

@@ -62,7 +62,7 @@ def _table_html(header, rows, *, best=None):
 
 def _scores_html(table):
     header = ["model", *table.columns]
-    rows = [[name, *values] for name, values in zip(table.index, table.to_numpy())]
+    rows = [[name, *values] for name, values in zip(table.index, table.to_numpy(), strict=True)]
     best = int(np.argmax(table["accuracy"].to_numpy())) if "accuracy" in table else None
     return _table_html(header, rows, best=best)
 
@@ -76,7 +76,7 @@ def _per_class_html(y_true, predictions):
         precision, recall, f1, support = precision_recall_fscore_support(
             y_true, y_pred, labels=labels, zero_division=0)
         rows = [[label, p, r, f, int(n)]
-                for label, p, r, f, n in zip(labels, precision, recall, f1, support)]
+                for label, p, r, f, n in zip(labels, precision, recall, f1, support, strict=True)]
         parts.append(f"<div><h3>{html.escape(str(name))}</h3>"
                      + _table_html(["class", "precision", "recall", "F1", "support"], rows)
                      + "</div>")
@@ -169,7 +169,7 @@ def build_report(*, table, y_test, predictions, estimators=None, train_texts=Non
     ]
     if train_texts is not None and train_labels is not None and len(train_texts):
         classes, counts = np.unique(np.asarray(train_labels), return_counts=True)
-        rows = [[c, int(n), n / counts.sum()] for c, n in zip(classes, counts)]
+        rows = [[c, int(n), n / counts.sum()] for c, n in zip(classes, counts, strict=True)]
         sections.append(("Data", _figure_html(plot_data_summary(train_texts, train_labels),
                                               "class balance and text lengths")
                          + _table_html(["class", "training texts", "share"], rows)))

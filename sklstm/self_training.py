@@ -292,7 +292,11 @@ class SelfTrainingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
 
     @staticmethod
     def _shared_cache(model, reads_unlabelled, folder):
-        """``(parameter, folder)`` giving an LSTMClassifier's fits one pretraining cache, or None."""
+        """``(parameter, folder)`` that gives an LSTMClassifier's fits one pretraining cache.
+
+        None where the model reads no unlabelled rows, has a ``memory`` of its own or
+        does not pretrain.
+        """
         step, prefix = final_step(model)
         if (not reads_unlabelled or folder is None or getattr(step, "memory", "") is not None
                 or getattr(step, "pretraining", None) is None):
@@ -301,7 +305,7 @@ class SelfTrainingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
 
     @_fit_context(prefer_skip_nested_validation=False)  # the estimators validate their own
     def fit(self, X, y):
-        """Fit the estimator, pseudo-label the surest unlabelled rows, and refit, ``max_iter`` times.
+        """Fit the estimator, pseudo-label the surest unlabelled rows and refit, ``max_iter`` times.
 
         Parameters
         ----------
@@ -334,15 +338,16 @@ class SelfTrainingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
             warn_caller(f"no row of y is unlabelled (unlabeled_label={self.unlabeled_label!r}"
                         "): the estimator is fitted once, with no pseudo-labels", UserWarning)
         models = [self.estimator, *teachers]
-        reads = [self._reads_unlabelled(model, name) and unlabelled.any() for model, name in
-                 zip(models, ["estimator", *(f"teachers[{i}]" for i in range(len(teachers)))])]
+        names = ["estimator", *(f"teachers[{i}]" for i in range(len(teachers)))]
+        reads = [self._reads_unlabelled(model, name) and unlabelled.any()
+                 for model, name in zip(models, names, strict=True)]
         self.labeled_iter_ = np.where(unlabelled, -1, 0)
         self.teachers_ = []
         with tempfile.TemporaryDirectory(prefix="sklstm-self-training-") as folder:
             # What each model's fit is given: its shared pretraining cache, and the mask of
             # the rows to leave out (None: it reads the marker; the mask changes in place).
             plans = [(model, None if r else unlabelled, self._shared_cache(model, r, folder))
-                     for model, r in zip(models, reads)]
+                     for model, r in zip(models, reads, strict=True)]
             self.estimator_ = self._fit_clone(plans[0], X, y)
             self.n_iter_ = 0
             while self.n_iter_ < self.max_iter and unlabelled.any():
@@ -362,7 +367,8 @@ class SelfTrainingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator)
                           f"{int(unlabelled.sum()):,} rows left unlabelled", flush=True)
                 self.estimator_ = self._fit_clone(plans[0], X, y)
             # The folder goes; the fitted models must not name it.
-            for fitted, (_, _, cache) in zip([self.estimator_, *self.teachers_], plans):
+            fitted_models = [self.estimator_, *self.teachers_]
+            for fitted, (_, _, cache) in zip(fitted_models, plans, strict=True):
                 if cache is not None:
                     fitted.set_params(**{cache[0]: None})
         self.transduction_ = y

@@ -41,8 +41,8 @@ from sklearn.utils import Bunch
 from ._utils.optional import import_optional
 from ._utils.validation import check_positive_int, is_missing
 
-__all__ = ["FOLDER_COLUMNS", "FORMATS", "TableError", "default_text_columns", "iter_table", "load_table",
-           "table_format", "table_texts"]
+__all__ = ["FOLDER_COLUMNS", "FORMATS", "TableError", "default_text_columns", "iter_table",
+           "load_table", "table_format", "table_texts"]
 
 #: File endings :func:`load_table` reads, and the format each names.
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
@@ -327,7 +327,7 @@ def table_texts(frame, text_columns):
     """
     columns = [frame[c].tolist() for c in text_columns]
     return [" ".join(str(v).strip() for v in values if not _blank(v))
-            for values in zip(*columns)]
+            for values in zip(*columns, strict=True)]
 
 
 def _labels(values):
@@ -476,7 +476,8 @@ def load_table(path, *, text_column=None, label_column="label", drop_missing=Fal
     if not len(frame):
         raise TableError(f"{path}: every row lacks a text or a label")
     target = _labels(frame[label_column].tolist()) if label_column is not None else None
-    return Bunch(data=[t for t, k in zip(texts, keep) if k], target=target, frame=frame,
+    kept = [t for t, k in zip(texts, keep, strict=True) if k]
+    return Bunch(data=kept, target=target, frame=frame,
                  text_columns=text_columns, label_column=label_column,
                  n_dropped=int(bad.sum()), filename=str(path))
 

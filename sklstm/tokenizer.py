@@ -22,11 +22,28 @@ from tokenizers import Tokenizer, models
 
 from ._utils.state import fitted_attributes
 from ._utils.validation import check_iterable, is_missing, short_repr
-from ._utils.vocabulary import (PAD_ID, PAD_TOKEN, RESERVED_TOKENS, UNK_ID, UNK_TOKEN,
-                                check_vocabulary)
-from .encoding import (LEVELS, ChunkEncoder, build_model_and_trainer, build_normalizer,
-                       build_pre_tokenizer, clip_long_texts, make_encodable, new_tokenizer,
-                       ragged_to_lists, ragged_to_matrix, ragged_words, without_added_tokens)
+from ._utils.vocabulary import (
+    PAD_ID,
+    PAD_TOKEN,
+    RESERVED_TOKENS,
+    UNK_ID,
+    UNK_TOKEN,
+    check_vocabulary,
+)
+from .encoding import (
+    LEVELS,
+    ChunkEncoder,
+    build_model_and_trainer,
+    build_normalizer,
+    build_pre_tokenizer,
+    clip_long_texts,
+    make_encodable,
+    new_tokenizer,
+    ragged_to_lists,
+    ragged_to_matrix,
+    ragged_words,
+    without_added_tokens,
+)
 
 __all__ = ["PAD_ID", "PAD_TOKEN", "UNK_ID", "UNK_TOKEN", "TextTokenizer", "check_texts"]
 
@@ -71,7 +88,7 @@ def check_texts(X, *, name="TextTokenizer"):
     >>> check_texts(["ok", None])
     Traceback (most recent call last):
     ...
-    ValueError: TextTokenizer expects an iterable of str; element at index 1 is NoneType (None). Missing values are not allowed: drop them or replace them with ''.
+    ValueError: TextTokenizer expects an iterable of str; element at index 1 is NoneType (None). ...
     """
     check_iterable(X, name=name)
     ndim = getattr(X, "ndim", None)
@@ -315,7 +332,7 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
         remap = np.full(len(words), UNK_ID, dtype=np.int64)
         remap[candidates] = np.arange(2, len(candidates) + 2)
         vocab = {PAD_TOKEN: PAD_ID, UNK_TOKEN: UNK_ID}
-        vocab.update(zip(words[candidates].tolist(), range(2, len(candidates) + 2)))
+        vocab.update(zip(words[candidates].tolist(), range(2, len(candidates) + 2), strict=True))
         self._set_tokenizer(self._new_tokenizer(models.WordLevel(vocab, unk_token=UNK_TOKEN)))
         return remap[flat], lengths
 

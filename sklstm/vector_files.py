@@ -383,10 +383,10 @@ def save_word_vectors(vectors, path, *, format="word2vec"):
                 f.write(f"{len(vectors)} {vectors.dim}\n".encode("ascii"))
             if format == "word2vec-binary":
                 little = vectors.vectors.astype("<f4", copy=False)
-                for word, vector in zip(vectors.words, little):
+                for word, vector in zip(vectors.words, little, strict=True):
                     f.write(word.encode("utf-8") + b" " + vector.tobytes() + b"\n")
             else:
-                for word, vector in zip(vectors.words, vectors.vectors):
+                for word, vector in zip(vectors.words, vectors.vectors, strict=True):
                     values = " ".join(f"{v:.9g}" for v in vector.tolist())
                     f.write(f"{word} {values}\n".encode("utf-8"))
         finally:

@@ -17,6 +17,7 @@ import pytest
 import torch
 from skorch.callbacks import Callback
 
+
 def _find_imdb():
     """The data home holding the IMDB archive, found as the loader finds it:
     ``$SKLSTM_DATA``, then ``../shared/datasets``, then ``~/sklstm_data``."""
@@ -240,7 +241,7 @@ def write_reviews_table(path, n_per_class=30, seed=0, classes=("pos", "neg", "me
     words = {"pos": FakeImdb.POSITIVE, "neg": FakeImdb.NEGATIVE,
              "meh": ["average", "okay", "fine", "middling", "passable"]}
     rows = []
-    for i in range(n_per_class):
+    for _ in range(n_per_class):
         for label in classes:
             tokens = list(rng.choice(FakeImdb.FILLER, 6)) + list(rng.choice(words[label], 3))
             rng.shuffle(tokens)

@@ -8,8 +8,13 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import Ridge
 
 from sklstm import LSTMClassifier, LSTMRegressor, TextTokenizer
-from sklstm.attributions import (INTEGRATIONS, Attributions, attention_weights,
-                                 integrated_gradients, output_columns)
+from sklstm.attributions import (
+    INTEGRATIONS,
+    Attributions,
+    attention_weights,
+    integrated_gradients,
+    output_columns,
+)
 
 TEXTS = ["a great film", "great fun", "a dull film", "dull stuff"] * 8
 TINY = dict(embedding_dim=8, hidden_size=8, max_epochs=10, lr=0.02, early_stopping=False,
@@ -32,7 +37,8 @@ def test_integrated_gradients_give_a_named_complete_result(fitted):
     assert [w.shape for w in found.weights] == [(3, 2), (2, 2), (0, 2)]
     assert found.space == "logit" and found.outputs.shape == found.baselines.shape == (3, 2)
     # completeness: each text's weights add up to its output's change from the baseline
-    for w, out, base in zip(found.weights[:2], found.outputs, found.baselines):
+    for w, out, base in zip(found.weights[:2], found.outputs[:2], found.baselines[:2],
+                            strict=True):
         np.testing.assert_allclose(w.sum(axis=0), out - base, rtol=0.02, atol=1e-4)
     assert (found.completeness_errors[:2] <= 0.01).all()
     assert (found.n_steps >= 8).all()

@@ -23,7 +23,6 @@ from sklstm.baselines import (
     strip_html,
 )
 
-
 POSITIVE = [
     "a wonderful film with great acting", "i loved every minute of it",
     "brilliant story and a superb cast", "great fun, truly wonderful",

@@ -117,6 +117,6 @@ def test_dict_X_batches_the_weights_with_their_rows():
     for xb, yb in it:
         assert set(xb) == {"X", "sample_weight"}
         assert xb["X"].shape[1] == (xb["X"] != 0).sum(axis=1).max()  # trimmed
-        for row, w in zip(yb.tolist(), xb["sample_weight"].tolist()):
+        for row, w in zip(yb.tolist(), xb["sample_weight"].tolist(), strict=True):
             seen[row] = w
     assert seen == dict(enumerate(weights.tolist()))

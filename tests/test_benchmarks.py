@@ -33,8 +33,8 @@ def _run(data_home, *args):
 
 def test_perf_quick_writes_every_figure(imdb_data_home, tmp_path):
     out = tmp_path / "perf.json"
-    stdout = _run(imdb_data_home, "benchmarks/perf.py", "--quick", "--sections", "tokenizer", "training",
-                  "inference", "--out", str(out))
+    stdout = _run(imdb_data_home, "benchmarks/perf.py", "--quick", "--sections", "tokenizer",
+                  "training", "inference", "--out", str(out))
     figures = json.loads(out.read_text())["figures"]
     # The sections asked for, and the process's own peak memory, which is always given.
     assert set(figures) == {"tokenizer", "training", "inference", "memory"}
@@ -47,8 +47,8 @@ def test_perf_quick_writes_every_figure(imdb_data_home, tmp_path):
 
 
 def test_accuracy_sample_run_and_summary(imdb_data_home, tmp_path):
-    stdout = _run(imdb_data_home, "benchmarks/accuracy.py", "--sample", "400", "--results", str(tmp_path),
-                  "tfidf_logreg")
+    stdout = _run(imdb_data_home, "benchmarks/accuracy.py", "--sample", "400", "--results",
+                  str(tmp_path), "tfidf_logreg")
     result = json.loads((tmp_path / "tfidf_logreg.json").read_text())
     assert 0.5 < result["test_accuracy"] <= 1.0
     assert "test accuracy" in stdout
@@ -76,8 +76,8 @@ def test_stack_refits_its_bases_and_reports_both_stacks(tmp_path, monkeypatch):
          for i, c in enumerate(noisy)]
     X_train, y_train, X_test, y_test = X[:200], y[:200], X[200:], y[200:]
 
-    stack = accuracy._fit_blend(X_train, y_train, {"nblr": accuracy._fit(make_nblr),
-                                                   "tfidf_logreg": accuracy._fit(make_tfidf_logreg)})
+    bases = {"nblr": accuracy._fit(make_nblr), "tfidf_logreg": accuracy._fit(make_tfidf_logreg)}
+    stack = accuracy._fit_blend(X_train, y_train, bases)
     refitted, first = stack.bases_["nblr"], stack.holdout_stack_.estimators_[0].estimator
     assert stack.estimators_[0].estimator is refitted and first is not refitted
     seen = {f"doc{i}" for i in range(200)}
@@ -91,7 +91,7 @@ def test_stack_refits_its_bases_and_reports_both_stacks(tmp_path, monkeypatch):
     assert report["holdout_stack_test_accuracy"] == stack.holdout_stack_.score(X_test, y_test)
     for prefix, model in [("", stack), ("holdout_", stack.holdout_stack_)]:
         for (name, accuracy_), frozen in zip(report[f"{prefix}bases_test_accuracy"].items(),
-                                             model.estimators_):
+                                             model.estimators_, strict=True):
             assert accuracy_ == frozen.score(X_test, y_test), name
     saved = np.load(tmp_path / "f.npz")
     assert saved["test_X"].shape == saved["holdout_test_X"].shape == (100, 2)

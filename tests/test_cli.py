@@ -11,6 +11,7 @@ import pytest
 
 from sklstm import cli
 
+
 @pytest.fixture
 def data_home(tmp_path, monkeypatch, fake_imdb):
     home = tmp_path / "data"

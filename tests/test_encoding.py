@@ -4,8 +4,14 @@ import numpy as np
 import pytest
 
 from sklstm import TextTokenizer
-from sklstm.encoding import (ChunkEncoder, build_normalizer, build_pre_tokenizer,
-                             ragged_to_lists, ragged_to_matrix, ragged_words)
+from sklstm.encoding import (
+    ChunkEncoder,
+    build_normalizer,
+    build_pre_tokenizer,
+    ragged_to_lists,
+    ragged_to_matrix,
+    ragged_words,
+)
 
 TEXTS = ["The film, the FILM!<br />Great.", "", "un deux trois quatre cinq six sept",
          "電影很好 and more"]
@@ -33,7 +39,7 @@ def test_ragged_words_need_no_vocabulary_and_match_a_word_tokenizer():
     tok = TextTokenizer(min_frequency=1, max_length=None).fit(TEXTS)
     expected = tok.inverse_transform(tok.transform(TEXTS))
     ends = np.cumsum(lengths)
-    assert [words[flat[e - n:e]].tolist() for n, e in zip(lengths, ends)] == expected
+    assert [words[flat[e - n:e]].tolist() for n, e in zip(lengths, ends, strict=True)] == expected
 
 
 @pytest.mark.parametrize("level", ["word", "bpe", "char"])

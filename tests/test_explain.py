@@ -15,8 +15,7 @@ from sklearn.pipeline import make_pipeline
 
 from sklstm import LSTMClassifier, LSTMRegressor, TextTokenizer
 from sklstm.baselines import make_tfidf_logreg, make_tfidf_svm
-from sklstm.explain import (ExplanationList, confident_predictions, explain,
-                            explanations_html)
+from sklstm.explain import ExplanationList, confident_predictions, explain, explanations_html
 
 FILLER = "the film plot actors story was and a it very quite".split()
 SIGNALS = ["awful", "superb", "middling"]
@@ -90,7 +89,7 @@ def test_integrated_gradients_find_the_class_token_and_are_complete(binary, data
     explanations = explain(binary, texts[:12])
     assert isinstance(explanations, ExplanationList) and len(explanations) == 12
     assert all(e.prediction == label for e, label in zip(
-        explanations, np.array(["neg", "pos"])[y[:12]]))
+        explanations, np.array(["neg", "pos"])[y[:12]], strict=True))
     _assert_signal_first(explanations)
     for e in explanations:
         assert e.columns == ["neg", "pos"] and e.method == "integrated_gradients"
@@ -124,7 +123,7 @@ def test_bag_of_ngrams_gets_its_exact_share(binary, data):
         ids = torch.as_tensor(model[0].transform(texts[:4]), dtype=torch.long)
         shares = module.bag.contributions(ids).numpy()
     for e, share in zip(explain(model, texts[:4], integration="midpoint", n_steps=2,
-                                tolerance=None), shares):
+                                tolerance=None), shares, strict=True):
         n = len(e.tokens)
         log_odds = share[:n, 1] - share[:n, 0]
         np.testing.assert_allclose(e.weights[:, 1], log_odds, rtol=1e-4, atol=1e-5)
@@ -170,7 +169,7 @@ def test_adaptive_points_give_the_fine_fixed_rule_weights(binary, data):
     fine = explain(binary, texts[:6], integration="gausslegendre", n_steps=400,
                    tolerance=None)
     # (The fixed rule misses completeness by up to 0.3% here: it is the rougher of the two.)
-    for a, f in zip(adaptive, fine):
+    for a, f in zip(adaptive, fine, strict=True):
         assert a.completeness_error <= 1e-4 and a.n_steps % 2 == 0 and a.n_steps <= 400
         np.testing.assert_allclose(a.weights, f.weights, atol=1e-2 * np.abs(f.weights).max())
 
@@ -254,7 +253,7 @@ def test_regressor_weights_are_in_the_targets_units(data):
     model = _fit(LSTMRegressor(**FAST), texts, target)
     explanations = explain(model, texts[:8])
     predicted = model.predict(texts[:8])
-    for e, p in zip(explanations, predicted):
+    for e, p in zip(explanations, predicted, strict=True):
         assert e.columns == ["prediction"] and e.weights.shape == (len(e.tokens), 1)
         assert e.proba is None and e.space == "prediction"
         assert e.output[0] == pytest.approx(p, abs=1e-3) and e.prediction == pytest.approx(p)
@@ -306,11 +305,11 @@ def test_explanations_are_deterministic(binary, data):
     for method in ("integrated_gradients", "occlusion"):
         first = explain(binary, texts[:3], method=method)
         again = explain(binary, texts[:3], method=method)
-        for a, b in zip(first, again):
+        for a, b in zip(first, again, strict=True):
             np.testing.assert_array_equal(a.weights, b.weights)
     # Batching does not change the result beyond float rounding.
     small = explain(binary, texts[:3], batch_size=70)
-    for a, b in zip(explain(binary, texts[:3]), small):
+    for a, b in zip(explain(binary, texts[:3]), small, strict=True):
         np.testing.assert_allclose(a.weights, b.weights, rtol=1e-4, atol=1e-5)
 
 

@@ -92,7 +92,7 @@ def test_integrated_gradients_on_cuda_match_the_same_model_on_the_cpu(monkeypatc
     on_gpu = explain(pipe, texts, n_steps=16, integration="gausslegendre")
     on_cpu = explain(_unpickle_on_cpu_machine(pickle.dumps(pipe), monkeypatch), texts,
                      n_steps=16, integration="gausslegendre")
-    for g, c in zip(on_gpu, on_cpu):
+    for g, c in zip(on_gpu, on_cpu, strict=True):
         assert g.tokens == c.tokens
         np.testing.assert_allclose(g.weights, c.weights, atol=1e-2 * np.abs(c.weights).max())
 

@@ -239,7 +239,7 @@ def naive_bayes_ratios(texts, Y, weights, n_uni, n_buckets, alpha=1.0):
     """Wang and Manning's r per class, one text at a time, from sets of n-gram rows."""
     n_rows = n_uni + n_buckets
     with_class, total = np.zeros((n_rows, Y.shape[1])), np.zeros(n_rows)
-    for grams, labels, w in zip(texts, Y, weights):
+    for grams, labels, w in zip(texts, Y, weights, strict=True):
         for row in set(grams):
             with_class[row] += w * labels
             total[row] += w

@@ -66,7 +66,8 @@ def test_pipeline_round_trip_is_exact(pipe, saved):
     assert isinstance(restored, Pipeline)
     assert [name for name, _ in restored.steps] == [name for name, _ in pipe.steps]
     np.testing.assert_array_equal(restored.predict_proba(TEXTS), pipe.predict_proba(TEXTS))
-    assert restored.predict(["truly wonderful"]).tolist() == pipe.predict(["truly wonderful"]).tolist()
+    new = ["truly wonderful"]
+    assert restored.predict(new).tolist() == pipe.predict(new).tolist()
     tok, clf = restored.steps[0][1], restored.steps[1][1]
     assert tok.get_params() == pipe[0].get_params()
     assert tok.vocabulary_ == pipe[0].vocabulary_ and tok.vocab_size_ == pipe[0].vocab_size_

@@ -11,8 +11,15 @@ from sklearn.model_selection import GridSearchCV
 import sklstm
 from sklstm import LSTMClassifier
 from sklstm.modules import LSTMTextModule
-from sklstm.pretraining import (LanguageModel, adaptive_cutoffs, encoder_weights, lm_windows,
-                                pretrain, pretrain_language_model, word2vec_embeddings)
+from sklstm.pretraining import (
+    LanguageModel,
+    adaptive_cutoffs,
+    encoder_weights,
+    lm_windows,
+    pretrain,
+    pretrain_language_model,
+    word2vec_embeddings,
+)
 
 TINY = dict(embedding_dim=8, hidden_size=8, device="cpu", random_state=0)
 FIXED = dict(TINY, early_stopping=False, validation_fraction=None, max_epochs=3, lr=1e-2)

@@ -86,7 +86,8 @@ def test_most_confident_keeps_the_class_balance():
 
 def test_pseudo_labels_carry_the_labels_to_words_never_labelled():
     texts, y, test, test_y = _bridged()
-    alone = _logreg().fit([t for t, label in zip(texts, y) if label], y[y != ""].tolist())
+    labelled = [t for t, label in zip(texts, y, strict=True) if label]
+    alone = _logreg().fit(labelled, y[y != ""].tolist())
     assert alone.score(test, test_y) < 0.7  # B words were never labelled
     model = SelfTrainingClassifier(estimator=_logreg(), unlabeled_label="", k_best=1.0)
     model.fit(texts, y)

@@ -13,7 +13,6 @@ from sklearn.preprocessing import FunctionTransformer
 
 from sklstm.tokenizer import PAD_ID, UNK_ID, TextTokenizer, check_texts
 
-
 TRAIN = [
     "The movie was great, really great!",
     "A terrible movie. Truly terrible.",
@@ -43,7 +42,8 @@ def test_padding_shape_and_dtype():
     assert X[2].tolist() == [0] * 6  # empty text: a row of padding
     assert (X[1] > 1).all()
     assert tok.transform(["", ""]).shape == (2, 1)  # width is at least 1
-    assert TextTokenizer(min_frequency=1, dtype=np.int64).fit(TRAIN).transform(["a"]).dtype == np.int64
+    wide = TextTokenizer(min_frequency=1, dtype=np.int64).fit(TRAIN)
+    assert wide.transform(["a"]).dtype == np.int64
 
 
 def test_reserved_ids_and_vocabulary():
@@ -89,7 +89,7 @@ def test_each_level(level):
     assert (X[1] == 0).all()
     assert (X[0] > 0).sum() >= 3
     # Same ids as the fitted Hugging Face tokenizer encoding the whole text.
-    for text, row in zip(["The great story!", "qqqq"], X[[0, 2]]):
+    for text, row in zip(["The great story!", "qqqq"], X[[0, 2]], strict=True):
         ids = tok.tokenizer_.encode(text).ids
         assert row[: len(ids)].tolist() == ids and not row[len(ids):].any()
 
@@ -393,7 +393,7 @@ def test_chunked_path_matches_hugging_face_encode_on_every_bmp_character():
     tok = TextTokenizer(min_frequency=1, max_length=None, max_features=None).fit(texts[::7])
     X = tok.transform(texts)
     encodings = tok.tokenizer_.encode_batch(texts, add_special_tokens=False)
-    for row, text, encoding in zip(X, texts, encodings):
+    for row, text, encoding in zip(X, texts, encodings, strict=True):
         ids = encoding.ids
         assert row[: len(ids)].tolist() == ids and not row[len(ids):].any(), repr(text)
 
@@ -445,7 +445,7 @@ def test_imdb_reviews(imdb_archive):
     assert Xt.max() < 5000 and Xt.shape[1] <= 400
     assert 0.005 < (Xt == UNK_ID).sum() / (Xt > 0).sum() < 0.1
     # Rows match the Hugging Face tokenizer (head 100 + tail 300 when too long).
-    for text, row in zip(test[:50], Xt[:50]):
+    for text, row in zip(test[:50], Xt[:50], strict=True):
         ids = tok.tokenizer_.encode(text).ids
         expected = ids if len(ids) <= 400 else ids[:100] + ids[-300:]
         assert row[: len(expected)].tolist() == expected and not row[len(expected):].any()

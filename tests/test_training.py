@@ -95,7 +95,7 @@ def test_fit_is_repeatable_and_leaves_the_global_rng_alone():
     first = run_for(max_epochs=2).fit(X, Y)
     assert torch.equal(torch.get_rng_state(), before)
     second = run_for(max_epochs=2).fit(X, Y)
-    for a, b in zip(first.net.module_.parameters(), second.net.module_.parameters()):
+    for a, b in zip(first.net.module_.parameters(), second.net.module_.parameters(), strict=True):
         assert torch.equal(a, b)
     assert first.n_iter == len(first.history) == 2 and not first.interrupted
 

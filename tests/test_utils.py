@@ -13,8 +13,14 @@ from sklstm._utils.optional import import_optional, optional_base
 from sklstm._utils.pipelines import final_step
 from sklstm._utils.state import fitted_attributes
 from sklstm._utils.torch import cpu_state_dict, resolve_device
-from sklstm._utils.validation import (check_iterable, check_labels, check_positive_int,
-                                      check_row_mask, first_missing, is_missing)
+from sklstm._utils.validation import (
+    check_iterable,
+    check_labels,
+    check_positive_int,
+    check_row_mask,
+    first_missing,
+    is_missing,
+)
 from sklstm._utils.warn import warn_caller
 
 

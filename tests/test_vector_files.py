@@ -18,7 +18,7 @@ def _text_lines(words, vectors, trailing=""):
     # repr of the float64 value of a float32 is exact, so reading it back in
     # float32 must give the very same bits.
     return "".join(f"{w} {' '.join(repr(float(v)) for v in vec)}{trailing}\n"
-                   for w, vec in zip(words, vectors))
+                   for w, vec in zip(words, vectors, strict=True))
 
 
 def write_text(path, words, vectors, *, header=True, trailing="", encoding="utf-8"):
@@ -31,7 +31,7 @@ def write_text(path, words, vectors, *, header=True, trailing="", encoding="utf-
 
 def write_binary(path, words, vectors, *, newline=True, header=None):
     out = [header or f"{len(words)} {vectors.shape[1]}\n".encode()]
-    for w, vec in zip(words, vectors):
+    for w, vec in zip(words, vectors, strict=True):
         out.append(w.encode() + b" " + struct.pack(f"<{len(vec)}f", *vec.tolist()))
         if newline:
             out.append(b"\n")

@@ -31,7 +31,7 @@ def import_optional(module, *, extra, feature="this feature of sklstm"):
     >>> import_optional("no_such_module_here", extra="vectors", feature="Word2VecVectors")
     Traceback (most recent call last):
     ...
-    ImportError: Word2VecVectors needs no_such_module_here, an optional dependency: pip install sklstm[vectors] (in zsh: pip install 'sklstm[vectors]')
+    ImportError: Word2VecVectors needs no_such_module_here, an optional dependency: ...
     """
     try:
         return importlib.import_module(module)

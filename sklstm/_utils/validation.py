@@ -14,8 +14,12 @@ from numbers import Integral
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import (check_array, check_consistent_length, column_or_1d,
-                                      validate_data)
+from sklearn.utils.validation import (
+    check_array,
+    check_consistent_length,
+    column_or_1d,
+    validate_data,
+)
 
 __all__ = ["check_iterable", "check_labels", "check_partly_labelled", "check_positive_int",
            "check_row_mask", "check_sample_weight", "check_token_ids", "first_missing",
