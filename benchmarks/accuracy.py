@@ -32,9 +32,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import machine_info, peak_rss_mb, write_json  # noqa: E402
 
 from sklstm import LSTMClassifier, TextTokenizer  # noqa: E402
-from sklstm.baselines import make_nblr, make_nbsvm, make_tfidf_logreg, make_tfidf_svm  # noqa: E402
+from sklstm.compare import (  # noqa: E402
+    history_records,  # noqa: E402
+    make_nblr,
+    make_nbsvm,
+    make_tfidf_logreg,
+    make_tfidf_svm,
+)
 from sklstm.datasets import load_imdb  # noqa: E402
-from sklstm.history import history_records  # noqa: E402
 
 RESULTS = Path("benchmarks/results/accuracy")
 
@@ -119,7 +124,7 @@ def _tfidf_char():
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    from sklstm.baselines import strip_html
+    from sklstm.compare import strip_html
 
     return make_pipeline(
         TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=3, max_features=500_000,

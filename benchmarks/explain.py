@@ -40,10 +40,10 @@ import sklstm  # noqa: E402
 from sklstm import LSTMClassifier, TextTokenizer  # noqa: E402
 from sklstm._utils.files import atomic_file  # noqa: E402
 from sklstm._utils.optional import import_optional  # noqa: E402
-from sklstm.baselines import make_tfidf_logreg  # noqa: E402
-from sklstm.batching import sequence_lengths  # noqa: E402
+from sklstm.compare import make_tfidf_logreg  # noqa: E402
 from sklstm.datasets import load_imdb  # noqa: E402
 from sklstm.explain import WORD_PATTERN, explain  # noqa: E402
+from sklstm.lstm import sequence_lengths  # noqa: E402
 
 _TAG = re.compile(r"<[^<>]{0,200}>")
 

@@ -52,9 +52,12 @@ from skorch.callbacks import Callback  # noqa: E402
 from skorch.dataset import Dataset  # noqa: E402
 
 from sklstm import LSTMClassifier, TextTokenizer  # noqa: E402
-from sklstm.batching import BucketIterator, sequence_lengths  # noqa: E402
 from sklstm.datasets import load_imdb  # noqa: E402
-from sklstm.modules import LSTMTextModule  # noqa: E402
+from sklstm.lstm import (  # noqa: E402
+    BucketIterator,
+    LSTMTextModule,  # noqa: E402
+    sequence_lengths,
+)
 
 BATCH = 64
 WIDTH = 128

@@ -33,9 +33,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import machine_info, peak_rss_mb, write_json  # noqa: E402
 
 from sklstm import LSTMRegressor, TextTokenizer  # noqa: E402
-from sklstm.baselines import strip_html  # noqa: E402
+from sklstm.compare import (
+    history_records,  # noqa: E402
+    strip_html,  # noqa: E402
+)
 from sklstm.datasets import load_imdb  # noqa: E402
-from sklstm.history import history_records  # noqa: E402
 
 
 def _lowercase_text(text):

@@ -6,7 +6,7 @@ default, for every budget below all of train) the models are fitted and
 scored once on the 25k test reviews. The unlabelled reviews are the rest of
 train and the 50k ``unsup`` reviews. Rows:
 
-- ``tfidf_logreg`` and ``nblr`` (:mod:`sklstm.baselines`): the labelled
+- ``tfidf_logreg`` and ``nblr`` (:mod:`sklstm.compare`): the labelled
   reviews only;
 - ``lstm``: ``make_pipeline(TextTokenizer(), LSTMClassifier())`` with its
   defaults, on the labelled reviews only; ``lstm_no_prior``: the same
@@ -71,7 +71,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import machine_info, peak_rss_mb, write_json  # noqa: E402
 
 from sklstm import LSTMClassifier, SelfTrainingClassifier, TextTokenizer  # noqa: E402
-from sklstm.baselines import make_nblr, make_tfidf_logreg  # noqa: E402
+from sklstm.compare import make_nblr, make_tfidf_logreg  # noqa: E402
 from sklstm.datasets import load_imdb  # noqa: E402
 
 UNLABELLED = -1

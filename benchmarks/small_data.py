@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import machine_info, write_json  # noqa: E402
 
 from sklstm import LSTMClassifier, TextTokenizer  # noqa: E402
-from sklstm.baselines import make_tfidf_logreg  # noqa: E402
+from sklstm.compare import make_tfidf_logreg  # noqa: E402
 from sklstm.datasets import load_imdb  # noqa: E402
 
 # name: (tokenizer parameters, classifier parameters) changed from the defaults

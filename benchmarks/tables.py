@@ -4,7 +4,7 @@ Writes the IMDB reviews (train + test + unsup, or ``--rows`` of them) to
 temporary CSV, CSV.gz, JSON Lines and Parquet files (deleted afterwards;
 no review text is kept), then measures:
 
-- ``read``: :func:`sklstm.tables.load_table` time and throughput per format;
+- ``read``: :func:`sklstm.datasets.load_table` time and throughput per format;
 - ``predict``: ``sklstm predict MODEL DATA.csv --out predictions.csv`` as a
   separate process, its wall time and peak memory, with ``--batch-size``
   2048 (streaming) and with one batch holding the whole file, to show that
@@ -35,8 +35,10 @@ from _common import machine_info, write_json  # noqa: E402
 
 import sklstm  # noqa: E402
 from sklstm import LSTMClassifier, TextTokenizer  # noqa: E402
-from sklstm.datasets import load_imdb  # noqa: E402
-from sklstm.tables import load_table  # noqa: E402
+from sklstm.datasets import (
+    load_imdb,  # noqa: E402
+    load_table,  # noqa: E402
+)
 
 FORMATS = ("data.csv", "data.csv.gz", "data.jsonl", "data.parquet")
 

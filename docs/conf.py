@@ -4,6 +4,7 @@ Build it with ``make docs`` (or ``sphinx-build -W -b html docs docs/_build/html`
 tests/test_docs.py builds it the same way, warnings as errors.
 """
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -26,7 +27,9 @@ extensions = [
 templates_path = ["_templates"]
 exclude_patterns = ["_build"]
 
-# API pages are generated from the docstrings (into docs/generated, not in git).
+# API pages are generated from the docstrings (into docs/generated, not in git), afresh
+# each build, so that no page of a name that left the API lingers.
+shutil.rmtree(Path(__file__).resolve().parent / "generated", ignore_errors=True)
 autosummary_generate = True
 autodoc_default_options = {"member-order": "bysource"}
 # "fit()" rather than "LSTMClassifier.fit()" in the page's table of contents.

@@ -30,8 +30,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils import resample
 
 from sklstm import LSTMClassifier, TextTokenizer
+from sklstm.compare import plot_training_curves
 from sklstm.datasets import load_imdb
-from sklstm.plotting import plot_training_curves
 
 N_TRAIN = int(os.environ.get("SKLSTM_EXAMPLE_SIZE", 2000))
 MAX_EPOCHS = int(os.environ.get("SKLSTM_EXAMPLE_EPOCHS", 4))

@@ -11,8 +11,8 @@
 # %% [markdown]
 # # IMDB: an LSTM against TF-IDF baselines
 #
-# `sklstm.comparison.compare` fits every model on the same training reviews,
-# scores it on the same test reviews and returns a table; `sklstm.plotting`
+# `sklstm.compare.compare` fits every model on the same training reviews,
+# scores it on the same test reviews and returns a table; `sklstm.compare`
 # draws the scores, the LSTM's training curves and the confusion matrices.
 #
 # Settings from the environment: `SKLSTM_EXAMPLE_SIZE` (training and test
@@ -28,10 +28,15 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils import resample
 
 from sklstm import LSTMClassifier, TextTokenizer
-from sklstm.baselines import make_nbsvm, make_tfidf_logreg
-from sklstm.comparison import compare
+from sklstm.compare import (
+                            compare,
+                            make_nbsvm,
+                            make_tfidf_logreg,
+                            plot_confusion_matrices,
+                            plot_scores,
+                            plot_training_curves,
+)
 from sklstm.datasets import load_imdb
-from sklstm.plotting import plot_confusion_matrices, plot_scores, plot_training_curves
 
 N_TRAIN = int(os.environ.get("SKLSTM_EXAMPLE_SIZE", 2000))
 MAX_EPOCHS = int(os.environ.get("SKLSTM_EXAMPLE_EPOCHS", 4))

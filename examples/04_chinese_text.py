@@ -34,9 +34,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 
 from sklstm import LSTMClassifier, TextTokenizer
-from sklstm.baselines import make_tfidf_logreg
-from sklstm.comparison import compare
-from sklstm.plotting import plot_confusion_matrices
+from sklstm.compare import compare, make_tfidf_logreg, plot_confusion_matrices
 
 MAX_EPOCHS = 10 * int(os.environ.get("SKLSTM_EXAMPLE_EPOCHS", 4))
 HERE = Path(__file__).parent if "__file__" in globals() else Path.cwd()

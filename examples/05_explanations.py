@@ -31,7 +31,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils import resample
 
 from sklstm import LSTMClassifier, TextTokenizer
-from sklstm.baselines import make_tfidf_logreg
+from sklstm.compare import make_tfidf_logreg
 from sklstm.datasets import load_imdb
 from sklstm.explain import explain, explanations_html
 

@@ -14,8 +14,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 
 from sklstm import LSTMClassifier, TextTokenizer
-from sklstm.baselines import make_tfidf_logreg
-from sklstm.comparison import compare
+from sklstm.compare import compare, make_tfidf_logreg
 from sklstm.datasets import load_imdb
 
 

@@ -323,8 +323,8 @@ def training_faults():
 
 
 # -------------------------------------------------------------- word vectors
-# The words and vectors that the tests of sklstm.word_vectors,
-# sklstm.vector_files and sklstm.embeddings share.
+# The words and vectors that the tests of sklstm.vectors._word_vectors,
+# sklstm.vectors._formats and sklstm.embeddings share.
 
 VECTOR_WORDS = ("the", "film", "Good", "bad", "naïve", "l'été", "</s>", "x_1")
 

@@ -62,7 +62,7 @@ def test_stack_refits_its_bases_and_reports_both_stacks(tmp_path, monkeypatch):
     """The stack's bases are refitted on all of train; the 80% stack is reported beside it."""
     import numpy as np
 
-    from sklstm.baselines import make_nblr, make_tfidf_logreg
+    from sklstm.compare import make_nblr, make_tfidf_logreg
 
     monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
     import accuracy

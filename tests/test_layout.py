@@ -1,16 +1,17 @@
 """The package's layout rules (docs/contributing.rst), checked on the source.
 
-- No module imports a private name (leading underscore) from another sklstm
-  module, except from the private shared package ``sklstm._utils``; the
-  benchmarks and examples import public names only (and ``sklstm._utils``).
-- Each module imports only the sklstm modules its layer allows
-  (``ALLOWED``): the PyTorch module and batching never import the tokenizer
-  or word-vector files, the estimators never import the command line, and
-  so on. A new module must be added here, with its place in the layers.
+- A package keeps its modules private (``_name.py``) behind a short face,
+  its ``__init__.py``, which exports every public name once, in ``__all__``.
+- Code imports another package only through its face (and the private
+  shared helpers of ``sklstm._utils`` from anywhere); benchmarks and
+  examples import public names only.
+- Each package imports only the packages below it (``LAYERS``).
+- No import cycles, function-level imports included.
 """
 
 import ast
-import re
+import importlib
+import types
 from pathlib import Path
 
 import pytest
@@ -18,168 +19,216 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "sklstm"
 
-# module -> the sklstm modules it may import ("_utils" is the private shared package).
-ALLOWED = {
-    "_utils": {"_utils"},
-    # layer 1: leaves
-    "encoding": {"_utils"},
-    "modules": set(),
-    "batching": {"_utils"},
-    "schedules": set(),
-    # callbacks re-exports checkpoint's names lazily, for code and pickles of sklstm 0.1
-    "callbacks": {"checkpoint"},
-    "word_vectors": {"_utils", "vector_files"},
-    "history": set(),
-    "tables": {"_utils"},
-    "datasets": {"_utils", "tables"},
-    "baselines": set(),
+# unit (a package, or a module at the top) -> the units it may import
+LAYERS = {
+    "_utils": set(),
+    "_version": set(),
+    "_compat": {"_utils"},
+    "tokenization": {"_utils"},
+    "vectors": {"_utils", "tokenization"},
+    "lstm": {"_utils", "vectors"},  # the LSTM takes ids: it never reads a tokenizer
+    "semi_supervised": {"_utils"},  # a meta-estimator: it imports no other estimator
+    "explain": {"_utils", "lstm", "tokenization"},
+    "datasets": {"_utils"},
+    "compare": {"_utils"},
     "streaming": {"_utils"},
     "parallel": {"_utils"},
-    "comparison": {"_utils"},
-    "self_training": {"_utils"},  # a meta-estimator: it imports no other estimator
-    "explanation": {"_utils"},  # the result of explain(): it runs no model
-    # layer 2
-    "tokenizer": {"_utils", "encoding"},
-    "checkpoint": {"_utils", "callbacks"},
-    "vector_files": {"_utils", "word_vectors"},
-    "plotting": {"_utils", "history"},
-    "report": {"_utils", "history", "plotting"},
-    # layer 3
-    "training": {"_utils", "batching", "callbacks", "checkpoint", "modules", "nets", "schedules"},
-    "word2vec": {"_utils", "tokenizer", "word_vectors"},
-    "pretraining": {"_utils", "batching", "modules", "word_vectors"},
-    "nets": set(),
-    # layer 4: the estimators' shared base, the estimators, and the compatibility module
-    "base": {"_utils", "batching", "modules", "schedules", "training", "word_vectors"},
-    "classifier": {"_utils", "base", "nets", "pretraining", "schedules"},
-    "regressor": {"_utils", "base", "nets"},
-    "embeddings": {"word_vectors", "vector_files", "word2vec"},
-    # layer 5: saving, and the package's front doors
-    "persistence": {"_utils", "classifier", "regressor", "tokenizer", "__init__"},
-    "attributions": {"_utils", "batching", "regressor"},
-    "explain": {"_utils", "attributions", "batching", "classifier", "explanation", "regressor",
-                "tokenizer"},
-    "cli": {"_utils", "__init__", "baselines", "comparison", "datasets", "explain", "history",
-            "persistence", "plotting", "report", "streaming", "tables"},
-    "__init__": {"classifier", "persistence", "regressor", "self_training", "tokenizer",
-                 "word_vectors", "vector_files", "word2vec"},
+    "_persistence": {"_utils", "_version", "lstm", "tokenization"},
+    "cli": {"_utils", "", "compare", "datasets", "explain", "lstm", "streaming"},
+    "": {"_compat", "_persistence", "_version", "lstm", "semi_supervised", "tokenization",
+         "vectors"},
     "__main__": {"cli"},
 }
-
-# What must never be imported, whatever else changes (the issue's layering).
-NEVER = {
-    "modules": {"tokenizer", "encoding", "word_vectors", "vector_files", "word2vec", "embeddings"},
-    "batching": {"tokenizer", "encoding", "word_vectors", "vector_files", "word2vec", "embeddings"},
-    "training": {"tokenizer", "word_vectors", "vector_files", "word2vec", "embeddings", "cli"},
-    "classifier": {"tokenizer", "vector_files", "word2vec", "embeddings", "cli", "persistence"},
-    "regressor": {"tokenizer", "vector_files", "word2vec", "embeddings", "cli", "persistence"},
-    "base": {"tokenizer", "vector_files", "word2vec", "embeddings", "cli", "persistence"},
-    "tokenizer": {"classifier", "training", "modules", "persistence", "cli"},
-    "pretraining": {"tokenizer", "vector_files", "word2vec", "embeddings", "classifier", "cli",
-                    "persistence"},
-}
-
-
-def _module_name(path):
-    parts = path.relative_to(PACKAGE).with_suffix("").parts
-    return "_utils" if parts[0] == "_utils" else parts[0]
-
-
-def _imports(path):
-    """(imported sklstm module, imported names, line) for every sklstm import in ``path``."""
-    tree = ast.parse(path.read_text())
-    inside_utils = path.parent.name == "_utils"
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            if node.level:  # relative: from . import x, from .x import y, from ..x import y
-                base = node.module or ""
-                if inside_utils and node.level == 1:
-                    targets = ["_utils"]
-                else:
-                    targets = [base.split(".")[0] if base else "__init__"]
-            elif node.module and (node.module == "sklstm" or node.module.startswith("sklstm.")):
-                parts = node.module.split(".")
-                targets = [parts[1] if len(parts) > 1 else "__init__"]
-            else:
-                continue
-            for target in targets:
-                found.append((target or "__init__", [a.name for a in node.names], node.lineno))
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name == "sklstm" or alias.name.startswith("sklstm."):
-                    parts = alias.name.split(".")
-                    found.append((parts[1] if len(parts) > 1 else "__init__", [], node.lineno))
-    return found
-
-
-def _normalise(target):
-    return "__init__" if target in ("", "sklstm") else target
-
 
 SOURCES = sorted(PACKAGE.rglob("*.py"))
 
 
-def test_every_module_has_a_place_in_the_layers():
-    modules = {_module_name(path) for path in SOURCES}
-    assert modules <= set(ALLOWED), f"add {sorted(modules - set(ALLOWED))} to ALLOWED"
-    gone = set(ALLOWED) - {"_utils"} - modules - {"__init__"}
-    assert not gone, f"ALLOWED names modules that are gone: {sorted(gone)}"
+def _module(path):
+    """The dotted name of a source file."""
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _unit(module):
+    """The unit of a module: its package below sklstm ('' for sklstm itself)."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def _imports(path):
+    """(imported module, imported names, line) for every sklstm import in ``path``, at any depth."""
+    module = _module(path)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[:len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target == "sklstm" or target.startswith("sklstm."):
+                found.append((target, [a.name for a in node.names], node.lineno))
+        elif isinstance(node, ast.Import):
+            found += [(a.name, [], node.lineno) for a in node.names
+                      if a.name == "sklstm" or a.name.startswith("sklstm.")]
+    return found
+
+
+def _modules_imported(target, names):
+    """The modules an import statement loads: ``from pkg import mod`` loads ``pkg.mod``."""
+    loaded = [target]
+    for name in names:
+        if (ROOT / Path(*target.split("."), f"{name}.py")).exists() or (
+                ROOT / Path(*target.split("."), name, "__init__.py")).exists():
+            loaded.append(f"{target}.{name}")
+    return loaded
+
+
+def _is_private(module):
+    return any(part.startswith("_") for part in module.split(".")[1:])
+
+
+def _face(module):
+    """The package face a module stands behind: its dotted name up to the first private part."""
+    parts = module.split(".")
+    for i, part in enumerate(parts[1:], start=1):
+        if part.startswith("_"):
+            return ".".join(parts[:i])
+    return module
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_modules_inside_packages_are_private(path):
+    parts = path.relative_to(PACKAGE).parts
+    if len(parts) > 1 and parts[0] != "_utils" and path.name != "__init__.py":
+        assert path.name.startswith("_"), (
+            f"{path.relative_to(ROOT)}: a module inside a package is private (_name.py); "
+            "export its public names from the package's __init__.py")
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_imports_follow_the_layers(path):
-    module = _module_name(path)
-    allowed = ALLOWED[module] | {module}
-    wrong = []
-    for target, names, line in _imports(path):
-        target = _normalise(target)
-        if target == "__init__" and names:
-            # "from . import __version__" reads the package's metadata, not its modules
-            if set(names) <= {"__version__"}:
-                continue
-            # "from . import x" imports module x
-            targets = [n for n in names if (PACKAGE / f"{n}.py").exists()] or ["__init__"]
-        else:
-            targets = [target]
-        wrong += [f"line {line}: {t}" for t in targets if t not in allowed]
-    assert not wrong, f"{module} may import only {sorted(allowed)}; it imports {wrong}"
+    unit = _unit(_module(path))
+    assert unit in LAYERS, f"add {unit!r} to LAYERS, with its place in the layers"
+    allowed = LAYERS[unit] | {unit}
+    wrong = [f"line {line}: {target}" for target, names, line in _imports(path)
+             for module in _modules_imported(target, names) if _unit(module) not in allowed]
+    assert not wrong, f"{unit or 'sklstm'} may import only {sorted(allowed)}; it imports {wrong}"
 
 
-@pytest.mark.parametrize("module", sorted(NEVER))
-def test_never_imported(module):
-    assert not ALLOWED[module] & NEVER[module]
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_other_packages_are_imported_through_their_face(path):
+    module = _module(path)
+    wrong = [f"line {line}: {target}" for target, _, line in _imports(path)
+             if _unit(target) not in (_unit(module), "_utils") and _is_private(target)
+             and _face(target) != "sklstm"]
+    assert not wrong, (f"{module} imports the private modules of another package {wrong}: "
+                       "import from the package's face")
 
 
-PRIVATE_RULE_SOURCES = SOURCES + sorted((ROOT / "benchmarks").glob("*.py")) + sorted(
-    (ROOT / "examples").glob("*.py"))
+FACES = sorted(path for path in SOURCES if path.name == "__init__.py"
+               and path.parent.name != "_utils")
 
 
-@pytest.mark.parametrize("path", PRIVATE_RULE_SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_no_private_names_from_other_modules(path):
-    own = _module_name(path) if path.is_relative_to(PACKAGE) else None
-    wrong = []
-    for target, names, line in _imports(path):
-        target = _normalise(target)
-        if target in ("_utils", own):
+@pytest.mark.parametrize("path", FACES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_face_exports_each_public_name_once(path):
+    face = importlib.import_module(_module(path))
+    exported = face.__all__
+    assert len(exported) == len(set(exported)), f"{face.__name__}.__all__ repeats a name"
+    for name in exported:
+        assert hasattr(face, name), f"{face.__name__}.__all__ names {name!r}, which is missing"
+    public = {name for name, value in vars(face).items() if not name.startswith("_")
+              and isinstance(value, (type, types.FunctionType))
+              and value.__module__.startswith(face.__name__ + "._")}
+    assert public <= set(exported), f"{face.__name__} exports {sorted(public - set(exported))} " \
+                                    "without listing them in __all__"
+
+
+def test_public_names_have_one_home():
+    """A public object is exported by the face of its package (the top package may repeat the
+    headline names): no two package faces export the same object."""
+    homes = {}
+    for path in FACES:
+        face = importlib.import_module(_module(path))
+        if face.__name__ == "sklstm":
             continue
+        for name in face.__all__:
+            value = getattr(face, name)
+            if isinstance(value, (type, type(len), type(_unit))):
+                homes.setdefault(id(value), []).append(f"{face.__name__}.{name}")
+    twice = [paths for paths in homes.values() if len(paths) > 1]
+    assert not twice, f"exported by two faces: {twice}"
+
+
+def _graph():
+    graph = {}
+    for path in SOURCES:
+        module = _module(path)
+        edges = graph.setdefault(module, set())
+        for target, names, _ in _imports(path):
+            edges.update(m for m in _modules_imported(target, names) if m != module)
+    return graph
+
+
+def _cycle(graph):
+    """One import cycle of ``graph`` (a list of modules), or None."""
+    state, stack = {}, []
+
+    def visit(node):
+        state[node] = "open"
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == "open":
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        state[node] = "done"
+        stack.pop()
+        return None
+
+    for node in sorted(graph):
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def test_no_import_cycles():
+    cycle = _cycle(_graph())
+    assert cycle is None, f"import cycle: {' -> '.join(cycle)}"
+
+
+def test_the_cycle_check_finds_a_cycle():
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+PUBLIC_ONLY = sorted([*(ROOT / "benchmarks").glob("*.py"), *(ROOT / "examples").glob("*.py")])
+
+
+@pytest.mark.parametrize("path", PUBLIC_ONLY, ids=lambda p: str(p.relative_to(ROOT)))
+def test_benchmarks_and_examples_use_public_names(path):
+    wrong = []
+    for target, names, line in _imports(path):
+        if _unit(target) == "_utils":
+            continue
+        if _is_private(target):
+            wrong.append(f"line {line}: {target}")
         wrong += [f"line {line}: {name} from {target}" for name in names
-                  if name.startswith("_") and not (name.startswith("__") and name.endswith("__"))]
-    # module._private attribute reads through an imported sklstm module
-    text = path.read_text()
-    for match in re.finditer(r"\bsklstm\.(\w+)\.(_[a-z]\w*)", text):
-        if match.group(1) != "_utils":
-            wrong.append(f"{match.group(0)}")
-    assert not wrong, f"{path.name} uses private names of other sklstm modules: {wrong}"
+                  if name.startswith("_") and not name.startswith("__")]
+    assert not wrong, f"{path.name} uses private names of sklstm: {wrong}"
 
 
 def test_the_rules_catch_a_violation(tmp_path):
-    """The checker itself: a private import and a forbidden layer are both found."""
-    bad = PACKAGE / "modules.py"
-    source = bad.read_text()
-    fake = tmp_path / "sklstm" / "modules.py"
-    fake.parent.mkdir()
-    fake.write_text(source + "\nfrom .tokenizer import _private_helper\n")
-    found = [(t, n) for t, n, _ in _imports(fake)]
-    assert ("tokenizer", ["_private_helper"]) in found
-    assert "tokenizer" not in ALLOWED["modules"]
+    """The checks themselves: a private import from another package and a forbidden layer."""
+    fake = PACKAGE / "lstm" / "_network.py"
+    imports = _imports(fake) + [("sklstm.tokenization._tokenizer", ["TextTokenizer"], 0)]
+    assert any(_unit(t) == "tokenization" and _unit(t) not in LAYERS["lstm"]
+               for t, _, _ in imports)
+    assert _is_private("sklstm.tokenization._tokenizer")
+    assert _face("sklstm.tokenization._tokenizer") == "sklstm.tokenization"

@@ -19,7 +19,7 @@ from skorch.callbacks import Callback
 
 import sklstm
 from sklstm import LSTMClassifier, TextTokenizer
-from sklstm.persistence import FORMAT_VERSION, ModelFileError
+from sklstm._persistence import FORMAT_VERSION, ModelFileError
 
 TEXTS = ["a wonderful moving film", "i loved every minute", "great fun", "truly wonderful",
          "dull and far too long", "i hated it", "a boring mess", "truly awful"] * 4
@@ -379,7 +379,7 @@ def test_multilabel_and_weighted_models_survive_save_load_and_pickle(tmp_path):
 # ------------------------------------------------------------------ metadata
 
 def test_metadata_is_kept_and_checked(tmp_path):
-    from sklstm.persistence import load_metadata
+    from sklstm import load_metadata
 
     tok = TextTokenizer(min_frequency=1).fit(["a good film", "a bad film"])
     meta = {"text_columns": ["title", "body"], "n_train": 2, "classes": [0, 1]}
@@ -402,6 +402,6 @@ def test_metadata_is_kept_and_checked(tmp_path):
 
 
 def test_model_saved_by_0_1_has_no_metadata():
-    from sklstm.persistence import load_metadata
+    from sklstm import load_metadata
 
     assert load_metadata(Path(__file__).parent / "data" / "model-0.1.0.sklstm") == {}

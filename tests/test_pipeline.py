@@ -13,7 +13,7 @@ from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 
 from sklstm import LSTMClassifier, TextTokenizer
-from sklstm.batching import BucketIterator, padding_efficiency, sequence_lengths
+from sklstm.lstm import BucketIterator, padding_efficiency, sequence_lengths
 
 POS = ["a wonderful moving film", "i loved every minute", "brilliant acting and story",
        "great fun", "truly wonderful", "loved the cast"]
@@ -195,7 +195,7 @@ def test_holdout_stacking_with_frozen_pipelines():
     from sklearn.frozen import FrozenEstimator
     from sklearn.linear_model import LogisticRegression
 
-    from sklstm.baselines import make_nbsvm
+    from sklstm.compare import make_nbsvm
 
     lstm = make_pipe().fit(TEXTS, LABELS)
     nbsvm = make_nbsvm(random_state=0).fit(TEXTS, LABELS)

@@ -2,7 +2,7 @@
 
 scikit-learn's convention: a fitted attribute's name ends in ``_`` and starts
 with a letter. The estimators' safe-state hooks (``get_safe_state``) and
-:mod:`sklstm.persistence` agree on that here.
+:mod:`sklstm` agree on that here.
 """
 
 import re

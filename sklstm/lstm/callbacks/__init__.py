@@ -1,0 +1,18 @@
+"""The skorch callbacks of an LSTM estimator's training, each a small object of settings.
+
+- :class:`StopOnNonFiniteLoss` ends training with :class:`NonFiniteLossError`
+  at the first NaN or infinite loss;
+- :class:`TrainingProgress` counts completed epochs, so that a Ctrl-C (which
+  skorch swallows) is told from a normal end; :func:`early_stopped`;
+- :class:`TrainingCheckpoint` writes the whole training state after every
+  epoch and resumes it (:func:`read_checkpoint`, :func:`restore_checkpoint`);
+- :func:`lr_scheduler` and :class:`WarmupCosine`: the learning-rate schedules.
+"""
+
+from ._checkpoint import CHECKPOINT_FILE, TrainingCheckpoint, read_checkpoint, restore_checkpoint
+from ._progress import NonFiniteLossError, StopOnNonFiniteLoss, TrainingProgress, early_stopped
+from ._schedules import SCHEDULES, WarmupCosine, lr_scheduler
+
+__all__ = ["CHECKPOINT_FILE", "SCHEDULES", "NonFiniteLossError", "StopOnNonFiniteLoss",
+           "TrainingCheckpoint", "TrainingProgress", "WarmupCosine", "early_stopped",
+           "lr_scheduler", "read_checkpoint", "restore_checkpoint"]
