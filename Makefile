@@ -4,6 +4,11 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The wheels of a plain `pip install sklstm` and of its build backend, so that
+# tests/test_wheel.py builds and installs the package in a fresh virtual environment
+# offline (nothing downloads in the tests).
+WHEELHOUSE := $(VENV)/wheelhouse
+WHEELHOUSE_STAMP := $(WHEELHOUSE)/.complete
 # Development and CI pin the CPU build of torch; where a local wheel folder exists, use it.
 TORCH_PIN ?= torch==2.13.0
 FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels)
@@ -21,9 +26,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(FIND_LINKS) -e ".[dev]" "$(TORCH_PIN)"
 	touch $@
 
-setup: $(STAMP)
+# `pip download .` resolves the runtime dependencies of the plain install from
+# pyproject.toml (it saves no sklstm file itself), with the CPU build of torch;
+# setuptools is the build backend of [build-system] (about 300 MB in all).
+$(WHEELHOUSE_STAMP): pyproject.toml $(STAMP)
+	rm -rf $(WHEELHOUSE)
+	$(BIN)/python -m pip download --quiet --disable-pip-version-check --only-binary=:all: \
+		--dest $(WHEELHOUSE) $(FIND_LINKS) . "$(TORCH_PIN)" "setuptools>=64"
+	touch $@
 
-test: $(STAMP)
+setup: $(STAMP) $(WHEELHOUSE_STAMP)
+
+test: $(STAMP) $(WHEELHOUSE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -1,8 +1,8 @@
 """Optional dependencies: one way to import them and to say which extra brings them.
 
-sklstm's core needs numpy, scikit-learn, torch, skorch, tokenizers and
-safetensors. Everything else (pandas, matplotlib, gensim, dask) belongs to an
-extra of the package and is imported where it is used, through
+sklstm's core needs numpy, scikit-learn, torch, skorch, tokenizers,
+safetensors, pandas and matplotlib. Everything else (pyarrow, gensim, dask)
+belongs to an extra of the package and is imported where it is used, through
 :func:`import_optional`, so that importing sklstm never needs it.
 """
 

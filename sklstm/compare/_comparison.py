@@ -5,19 +5,18 @@ raw texts (an :class:`~sklstm.LSTMClassifier` pipeline, the baselines of
 :mod:`sklstm.compare`, ...), fits a clone of each on the training data and
 scores it on the test data, timing both. :func:`cross_compare` does the same
 by K-fold cross-validation when there is no test set, scoring out-of-fold
-predictions. The table is a pandas DataFrame (install with
-``pip install sklstm[compare]``).
+predictions. The table is a pandas DataFrame.
 """
 
 import time
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 
-from .._utils.optional import import_optional
 from .._utils.pipelines import final_step
 
 __all__ = ["ComparisonResult", "compare", "cross_compare"]
@@ -175,7 +174,6 @@ def compare(models, X_train, y_train, X_test, y_test, *, cv=None, scoring="accur
     >>> predictions["nbsvm"].tolist()
     ['pos', 'pos']
     """
-    pd = import_optional("pandas", extra="compare")
     _check_inputs(models, X_train, y_train, X_test, y_test)
     y_test = np.asarray(y_test)
     cv_name = f"cv_{_scoring_name(scoring)}"
@@ -263,7 +261,6 @@ def cross_compare(models, X, y, *, cv=5, random_state=None, return_estimators=Fa
     >>> float(table.loc["logreg", "accuracy"])
     1.0
     """
-    pd = import_optional("pandas", extra="compare")
     _check_inputs(models, X, y, X, y)
     X = list(X)
     if isinstance(cv, bool) or not isinstance(cv, int) or cv < 2:

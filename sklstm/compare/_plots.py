@@ -5,7 +5,7 @@ without pyplot, so nothing depends on (or changes) the interactive backend
 and nothing stays in pyplot's figure registry. Each function returns its
 figure and, given ``path``, saves it there atomically (written to a
 temporary file beside it and then renamed), as PNG unless the suffix names another
-format. matplotlib comes with ``pip install sklstm[compare]``.
+format.
 """
 
 from pathlib import Path
@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 
 from .._utils.files import atomic_file
-from .._utils.optional import import_optional
 from ._history import training_history
 
 __all__ = ["plot_confusion_matrices", "plot_data_summary", "plot_scores", "plot_training_curves"]
@@ -23,9 +22,9 @@ _PANEL_INCHES = 4.0
 
 def _figure(n_panels, *, height=_PANEL_INCHES):
     """A pyplot-free figure with ``n_panels`` axes side by side."""
-    figure_module = import_optional("matplotlib.figure", extra="compare")
-    figure = figure_module.Figure(figsize=(_PANEL_INCHES * n_panels + 0.5, height),
-                                  layout="constrained")
+    from matplotlib.figure import Figure  # here, so that `import sklstm` does not load it
+
+    figure = Figure(figsize=(_PANEL_INCHES * n_panels + 0.5, height), layout="constrained")
     axes = figure.subplots(1, n_panels, squeeze=False)[0]
     return figure, axes
 

@@ -6,8 +6,7 @@ score table with fit and predict times, each model's precision, recall and
 F1 per class, the confusion matrices, the LSTM's learning curves, the
 data's class balance and length distribution, and the environment. Images
 are PNGs inlined as ``data:`` URIs, so the page is one file that opens
-anywhere, offline. Needs ``pip install sklstm[compare]`` (pandas and
-matplotlib).
+anywhere, offline.
 """
 
 import base64

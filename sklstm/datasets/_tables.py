@@ -36,6 +36,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from sklearn.utils import Bunch
 
 from .._utils.optional import import_optional
@@ -271,7 +272,6 @@ def iter_table(path, *, batch_size=4096):
     >>> next(iter_table(path))["id"].tolist()
     ['007', '8', '9']
     """
-    pd = import_optional("pandas", extra="compare", feature="reading data files")
     batch_size = check_positive_int(batch_size, "batch_size")
     fmt = table_format(path)
     if fmt in _SEPARATORS:
@@ -453,7 +453,6 @@ def load_table(path, *, text_column=None, label_column="label", drop_missing=Fal
     ...
     sklstm.datasets.TableError: ...tickets.csv has no text column 'subject'; its columns are: ...
     """
-    pd = import_optional("pandas", extra="compare", feature="reading data files")
     frames = list(iter_table(path))
     frame = pd.concat(frames) if frames else pd.DataFrame()
     if not len(frame):

@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 
 from .._utils.files import atomic_file
-from .._utils.optional import import_optional
 
 __all__ = ["Explanation", "ExplanationList", "explanations_html", "plot_explanation"]
 
@@ -316,8 +315,7 @@ def plot_explanation(explanation, column=None, *, top=20, path=None, format=None
     """Horizontal bar chart of the tokens of largest absolute weight.
 
     The figure is a pyplot-free :class:`matplotlib.figure.Figure` (as those
-    of :mod:`sklstm.compare`); matplotlib comes with
-    ``pip install sklstm[compare]``.
+    of :mod:`sklstm.compare`).
 
     Parameters
     ----------
@@ -350,13 +348,13 @@ def plot_explanation(explanation, column=None, *, top=20, path=None, format=None
     ['film (1)', 'good (0)']
     """
 
-    figure_module = import_optional("matplotlib.figure", extra="compare",
-                                    feature="plot_explanation")
+    from matplotlib.figure import Figure  # here, so that `import sklstm` does not load it
+
     j = explanation._column_index(column)
     w = explanation.weights[:, j]
     order = np.argsort(-np.abs(w), kind="stable")[:top][::-1]
     height = 1.0 + 0.28 * max(len(order), 1)
-    figure = figure_module.Figure(figsize=(6.0, height), layout="constrained")
+    figure = Figure(figsize=(6.0, height), layout="constrained")
     ax = figure.subplots()
     colors = [tuple(c / 255 for c in (_POSITIVE_RGB if w[i] >= 0 else _NEGATIVE_RGB))
               for i in order]

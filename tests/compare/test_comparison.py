@@ -1,7 +1,6 @@
 """Tests of sklstm.compare._comparison.compare."""
 
 import re
-import sys
 
 import numpy as np
 import pandas as pd
@@ -122,12 +121,6 @@ def test_length_mismatch_names_the_lengths():
 def test_keyword_only_options():
     with pytest.raises(TypeError):
         compare(_models(), X_TRAIN, Y_TRAIN, X_TEST, Y_TEST, 3)
-
-
-def test_missing_pandas_says_what_to_install(monkeypatch):
-    monkeypatch.setitem(sys.modules, "pandas", None)
-    with pytest.raises(ImportError, match=re.escape("pip install sklstm[compare]")):
-        compare(_models(), X_TRAIN, Y_TRAIN, X_TEST, Y_TEST)
 
 
 # ------------------------------------------------------------------ cross_compare

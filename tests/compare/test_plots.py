@@ -1,7 +1,6 @@
 """Tests of sklstm.compare._plots: score bars, training curves, confusion matrices."""
 
 import re
-import sys
 
 import numpy as np
 import pandas as pd
@@ -217,12 +216,6 @@ def test_confusion_matrices_errors():
     with pytest.raises(ValueError, match=re.escape("predictions['m'] has 1 labels but "
                                                    "y_true has 2")):
         plot_confusion_matrices([0, 1], {"m": [0]})
-
-
-def test_missing_matplotlib_says_what_to_install(monkeypatch):
-    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
-    with pytest.raises(ImportError, match=re.escape("pip install sklstm[compare]")):
-        plot_confusion_matrices([0, 1], {"m": [0, 1]})
 
 
 def test_data_summary_counts_classes_and_lengths(tmp_path):
