@@ -26,8 +26,9 @@ from ._utils.warn import warn_caller
 __all__ = ["MOVED", "deprecated", "install", "old_module"]
 
 #: Where the public names of sklstm 0.x modules live since 1.0:
-#: ``old module -> (new module, {name: new module of that name or None})``.
-#: None: the name is where the entry's new module is.
+#: ``old module -> (new module, {name: where that name is, or None})``.
+#: None: the name is in the entry's new module; ``"module"``: in that module;
+#: ``"module:other"``: in that module, under another name.
 MOVED = {
     "sklstm.attributions": ("sklstm.explain", {
         "INTEGRATIONS": None, "Attributions": None, "attention_weights": None,
@@ -44,10 +45,10 @@ MOVED = {
         "early_stopped": None,
         # in sklstm.callbacks until 0.1, then in sklstm.checkpoint
         "CHECKPOINT_FILE": None, "TrainingCheckpoint": None, "read_checkpoint": None,
-        "restore_checkpoint": None, "data_fingerprint": "sklstm.lstm.callbacks._checkpoint"}),
+        "restore_checkpoint": None, "data_fingerprint": "sklstm._utils.hashing:array_fingerprint"}),
     "sklstm.checkpoint": ("sklstm.lstm.callbacks", {
         "CHECKPOINT_FILE": None, "TrainingCheckpoint": None, "read_checkpoint": None,
-        "restore_checkpoint": None, "data_fingerprint": "sklstm.lstm.callbacks._checkpoint"}),
+        "restore_checkpoint": None, "data_fingerprint": "sklstm._utils.hashing:array_fingerprint"}),
     "sklstm.classifier": ("sklstm.lstm", {
         "LSTMClassifier": None,
         # models pickled by sklstm 0.1 name the cosine schedule here
@@ -79,11 +80,13 @@ MOVED = {
     "sklstm.plotting": ("sklstm.compare", {
         "plot_confusion_matrices": None, "plot_data_summary": None, "plot_scores": None,
         "plot_training_curves": None}),
-    "sklstm.pretraining": ("sklstm.lstm._pretraining", {
-        "DEFAULT_EPOCHS": None, "LM_BATCH_SIZE": None, "LM_LR": None, "LM_MAX_STEPS": None,
-        "PRETRAINING_OPTIONS": "sklstm.lstm", "LanguageModel": None, "PretrainingResult": None,
-        "adaptive_cutoffs": None, "encoder_weights": None, "lm_windows": None, "pretrain": None,
-        "pretrain_language_model": None, "word2vec_embeddings": None}),
+    "sklstm.pretraining": ("sklstm.lstm._language_model", {
+        "DEFAULT_EPOCHS": "sklstm.lstm._pretraining", "LM_BATCH_SIZE": None, "LM_LR": None,
+        "LM_MAX_STEPS": None, "PRETRAINING_OPTIONS": "sklstm.lstm", "LanguageModel": None,
+        "PretrainingResult": "sklstm.lstm._pretraining", "adaptive_cutoffs": None,
+        "encoder_weights": None, "lm_windows": None, "pretrain": "sklstm.lstm._pretraining",
+        "pretrain_language_model": None,
+        "word2vec_embeddings": "sklstm.lstm._pretraining"}),
     "sklstm.regressor": ("sklstm.lstm", {"LSTMRegressor": None}),
     "sklstm.report": ("sklstm.compare", {"build_report": None, "write_report": None}),
     "sklstm.schedules": ("sklstm.lstm.callbacks", {
@@ -147,12 +150,13 @@ class _OldModule(types.ModuleType):
         new, names = MOVED[self.__name__]
         if name not in names:
             raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
-        module = names[name] or new
-        value = getattr(importlib.import_module(module), name)
-        public = _public_path(module, name)
+        module, _, attribute = (names[name] or new).partition(":")
+        attribute = attribute or name
+        value = getattr(importlib.import_module(module), attribute)
+        public = _public_path(module, attribute)
         deprecated(f"{self.__name__}.{name}",
                    public or f"nothing: {name} is internal since sklstm {_SINCE} "
-                             f"({module}.{name})")
+                             f"({module}.{attribute})")
         return value
 
     def __dir__(self):

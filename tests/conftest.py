@@ -32,6 +32,14 @@ def _find_imdb():
                 "see ../shared/datasets/README.md)")
 
 
+@pytest.fixture(autouse=True)
+def first_use_of_deprecated_names(monkeypatch):
+    """Each test sees the first use of a deprecated name: they warn once per process."""
+    from sklstm import _compat
+
+    monkeypatch.setattr(_compat, "_warned", set())
+
+
 @pytest.fixture(scope="session")
 def imdb_archive():
     """Path of the real IMDB archive (a failure, not a skip, where it is missing)."""

@@ -28,12 +28,6 @@ OLD_NAMES = sorted({(module, name) for modules in API.values() for module, names
                     for name in names} | {(m, n) for m, names in UNLISTED.items() for n in names})
 
 
-@pytest.fixture(autouse=True)
-def warn_anew(monkeypatch):
-    """Each test sees the first use of an old name (they warn once per process)."""
-    monkeypatch.setattr(_compat, "_warned", set())
-
-
 def _resolve(module, name):
     """``from <module> import <name>``, and the FutureWarnings it gave."""
     with warnings.catch_warnings(record=True) as caught:

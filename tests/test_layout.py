@@ -34,7 +34,7 @@ LAYERS = {
     "streaming": {"_utils"},
     "parallel": {"_utils"},
     "_persistence": {"_utils", "_version", "lstm", "tokenization"},
-    "cli": {"_utils", "", "compare", "datasets", "explain", "lstm", "streaming"},
+    "cli": {"_utils", "_compat", "", "compare", "datasets", "explain", "streaming"},
     "": {"_compat", "_persistence", "_version", "lstm", "semi_supervised", "tokenization",
          "vectors"},
     "__main__": {"cli"},
@@ -77,12 +77,15 @@ def _imports(path):
 
 
 def _modules_imported(target, names):
-    """The modules an import statement loads: ``from pkg import mod`` loads ``pkg.mod``."""
-    loaded = [target]
-    for name in names:
-        if (ROOT / Path(*target.split("."), f"{name}.py")).exists() or (
-                ROOT / Path(*target.split("."), name, "__init__.py")).exists():
-            loaded.append(f"{target}.{name}")
+    """The modules an import statement loads: ``from pkg import mod`` loads ``pkg.mod`` (and
+    ``pkg`` itself only for the names that are not its submodules)."""
+    def submodule(name):
+        folder = ROOT / Path(*target.split("."))
+        return (folder / f"{name}.py").exists() or (folder / name / "__init__.py").exists()
+
+    loaded = [f"{target}.{name}" for name in names if submodule(name)]
+    if not names or len(loaded) < len(names):
+        loaded.append(target)
     return loaded
 
 

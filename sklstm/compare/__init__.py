@@ -11,18 +11,18 @@
 """
 
 from ._baselines import (
-                         WORD_AND_MARK_TOKENS,
-                         WORD_AND_PUNCT_TOKENS,
-                         WORD_TOKENS,
-                         NBSVMClassifier,
-                         make_nblr,
-                         make_nbsvm,
-                         make_tfidf_logreg,
-                         make_tfidf_svm,
-                         strip_html,
+    WORD_AND_MARK_TOKENS,
+    WORD_AND_PUNCT_TOKENS,
+    WORD_TOKENS,
+    make_nblr,
+    make_nbsvm,
+    make_tfidf_logreg,
+    make_tfidf_svm,
+    strip_html,
 )
 from ._comparison import ComparisonResult, compare, cross_compare
 from ._history import HISTORY_KEYS, history_records, training_history
+from ._nbsvm import NBSVMClassifier
 from ._plots import plot_confusion_matrices, plot_data_summary, plot_scores, plot_training_curves
 from ._report import build_report, write_report
 

@@ -10,9 +10,10 @@ are declared once, in ``_params.py``. :mod:`sklstm.lstm.callbacks` holds the
 skorch callbacks of the training.
 """
 
+from ._bag import BagOfNgrams
 from ._batching import BucketIterator, padding_efficiency, sequence_lengths
 from ._classifier import LSTMClassifier
-from ._network import POOLING_OPTIONS, BagOfNgrams, LSTMTextModule
+from ._network import POOLING_OPTIONS, LSTMTextModule
 from ._pretraining import PRETRAINING_OPTIONS
 from ._regressor import LSTMRegressor
 

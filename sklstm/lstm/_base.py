@@ -28,7 +28,7 @@ from ..vectors import check_embedding_matrix
 from ._batching import sequence_lengths
 from ._network import POOLING_OPTIONS
 from ._training import OPTIMIZERS, TrainingRun
-from .callbacks._schedules import SCHEDULES
+from .callbacks import SCHEDULES
 
 __all__ = ["BaseLSTM", "PARAMETERS_DOC"]
 

@@ -35,13 +35,19 @@ from skorch.callbacks import EarlyStopping, GradientNormClipping, ProgressBar
 from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 
+from .._utils.hashing import array_fingerprint
 from .._utils.warn import warn_caller
 from ._batching import BucketIterator, n_batches, sequence_lengths
 from ._nets import ClassifierNet
 from ._network import LSTMTextModule
-from .callbacks._checkpoint import TrainingCheckpoint, data_fingerprint, read_checkpoint
-from .callbacks._progress import StopOnNonFiniteLoss, TrainingProgress, early_stopped
-from .callbacks._schedules import lr_scheduler
+from .callbacks import (
+    StopOnNonFiniteLoss,
+    TrainingCheckpoint,
+    TrainingProgress,
+    early_stopped,
+    lr_scheduler,
+    read_checkpoint,
+)
 
 __all__ = ["EVAL_BATCH_FACTOR", "OPTIMIZERS", "RunResult", "TrainingRun", "validation_split"]
 
@@ -201,15 +207,15 @@ class TrainingRun:
             params["random_state"] = repr(params["random_state"])
         embeddings = self.module_params.get("embeddings")
         if embeddings is not None:
-            params["embeddings"] = data_fingerprint(embeddings)
+            params["embeddings"] = array_fingerprint(embeddings)
         targets = None if self.targets is None else list(self.targets)
         data = [X.astype(np.int64), y] + [rows for rows in (sample_weight, train_only)
                                           if rows is not None]
         fingerprint = dict(params, device=self.device, classes=targets, X_shape=list(X.shape),
-                           data_sha256=data_fingerprint(*data))
+                           data_sha256=array_fingerprint(*data))
         if net is not None:
             state = net.module_.state_dict()
-            fingerprint["start"] = [len(net.history), data_fingerprint(
+            fingerprint["start"] = [len(net.history), array_fingerprint(
                 *(state[k].detach().cpu().numpy() for k in sorted(state)))]
         return fingerprint
 

@@ -9,7 +9,9 @@ import sys
 import numpy as np
 import pytest
 
-from sklstm.cli import _main as cli
+from sklstm import cli
+from sklstm.cli import _compare, _train
+from sklstm.cli._main import build_parser
 
 
 @pytest.fixture
@@ -65,8 +67,7 @@ def test_train_then_predict(data_home, tmp_path, capsys, monkeypatch):
     # The same through a file, in small batches.
     path = tmp_path / "texts.txt"
     path.write_text(texts * 5, encoding="utf-8")
-    status, out_file, _ = run(["predict", str(model), "--input", str(path),
-                               "--batch-size", "4"], capsys)
+    status, out_file, _ = run(["predict", str(model), str(path), "--batch-size", "4"], capsys)
     assert status == 0 and out_file.splitlines() == lines * 5
     # An existing model is only replaced on request.
     status, _, err = run(["train", "--data-home", str(data_home), "--no-download",
@@ -110,17 +111,18 @@ def test_predict_empty_input_and_unreadable_file(data_home, tmp_path, capsys, mo
                 "--out", str(model)], capsys)[0] == 0
     status, _, err = run(["predict", str(model)], capsys, stdin="", monkeypatch=monkeypatch)
     assert status == 1 and "input is empty" in err
-    status, _, err = run(["predict", str(model), "--input", str(tmp_path / "nope.txt")], capsys)
+    with pytest.warns(FutureWarning, match=r"--input FILE is deprecated .* use sklstm predict "
+                                           r"MODEL FILE instead"):
+        status, _, err = run(["predict", str(model), "--input", str(tmp_path / "nope.txt")],
+                             capsys)
     assert status == 1 and "cannot read" in err
 
 
 def test_ctrl_c_leaves_no_output(data_home, tmp_path, capsys, monkeypatch):
-    from sklstm import compare as comparison
-
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(comparison, "compare", interrupted)
+    monkeypatch.setattr(_compare, "compare", interrupted)
     out = tmp_path / "results"
     status, _, err = run(["compare", "--data-home", str(data_home), "--out", str(out)], capsys)
     assert status == 130 and "interrupted" in err
@@ -136,9 +138,9 @@ def test_bad_number_is_rejected_by_the_parser(capsys):
 def test_explain_methods_are_those_of_sklstm_explain():
     from sklstm.explain import METHODS
 
-    explain = cli.build_parser()._subparsers._group_actions[0].choices["explain"]
+    explain = build_parser()._subparsers._group_actions[0].choices["explain"]
     method = next(action for action in explain._actions if action.dest == "method")
-    assert tuple(method.choices) == METHODS and method.default in METHODS
+    assert tuple(method.choices) == tuple(METHODS) and method.default in METHODS
 
 
 def test_python_dash_m():
@@ -172,14 +174,14 @@ def test_ctrl_c_during_training_saves_nothing(data_home, tmp_path, capsys, monke
         def on_batch_begin(self, net, **kwargs):
             raise KeyboardInterrupt
 
-    real = cli._lstm_pipeline
+    real = _train.lstm_pipeline
 
     def interrupted_pipeline(args, verbose=1):
         pipe = real(args, verbose=0)
         pipe[-1].set_params(callbacks=[CtrlC()])
         return pipe
 
-    monkeypatch.setattr(cli, "_lstm_pipeline", interrupted_pipeline)
+    monkeypatch.setattr(_train, "lstm_pipeline", interrupted_pipeline)
     model = tmp_path / "model"
     with pytest.warns(UserWarning, match="interrupted"):
         status, _, err = run(["train", "--data-home", str(data_home), "--out", str(model)],

@@ -6,20 +6,18 @@ marked ``slow`` reads the real archive, found as the loader finds it.
 """
 
 import hashlib
-import http.server
 import os
 import socket
 import stat
 import tarfile
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from sklstm.datasets import _download, get_data_home, load_imdb
 from sklstm.datasets import _imdb as datasets
-from sklstm.datasets import get_data_home, load_imdb
 
 SUBSETS = ["train", "test", "unsup"]
 
@@ -168,7 +166,7 @@ def test_local_archive_is_read_without_checksum_or_download(data_home, monkeypat
     def no_network(*args, **kwargs):
         raise AssertionError("tried to download although the archive is present")
 
-    monkeypatch.setattr(datasets.urllib.request, "urlopen", no_network)
+    monkeypatch.setattr(_download.urllib.request, "urlopen", no_network)
     assert hashlib.sha256((data_home / "aclImdb_v1.tar.gz").read_bytes()).hexdigest() \
         != datasets.IMDB_SHA256
     fake_imdb.assert_matches(load_imdb("train", data_home=data_home, download=True), "train")
@@ -295,44 +293,6 @@ def test_no_writable_cache_dir_loads_without_cache(data_home, isolated_env, read
 # --------------------------------------------------------------- download
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    routes = {}  # path -> (body, Content-Length to announce)
-
-    def do_GET(self):
-        if self.path not in self.routes:
-            self.send_error(404)
-            return
-        body, length = self.routes[self.path]
-        self.send_response(200)
-        self.send_header("Content-Type", "application/gzip")
-        self.send_header("Content-Length", str(length))
-        self.end_headers()
-        self.wfile.write(body)
-        self.close_connection = True  # a short body is then a truncated transfer
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def server():
-    """``serve(path, body, length=None)`` -> URL on a local HTTP server."""
-    routes = {}
-    handler = type("Handler", (_Handler,), {"routes": routes})
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-
-    def serve(path, body, length=None):
-        routes[path] = (body, len(body) if length is None else length)
-        return f"http://127.0.0.1:{httpd.server_address[1]}{path}"
-
-    yield serve
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
-
-
 @pytest.fixture
 def good_archive(fake_imdb):
     body = fake_imdb.archive_bytes()
@@ -358,14 +318,6 @@ def test_download_good_archive(tmp_path, server, good_archive, monkeypatch, fake
     # Present now: no second download.
     use_download(monkeypatch, closed_port_url(), sha)
     fake_imdb.assert_matches(load_imdb("train", data_home=home), "train")
-
-
-def test_download_with_progress_bar(tmp_path, server, good_archive, capsys):
-    body, sha = good_archive
-    dest = tmp_path / "dl" / "archive.tar.gz"
-    assert datasets._fetch(server("/a", body), dest, sha.upper(), verbose=True) == dest
-    assert dest.read_bytes() == body
-    assert "a" in capsys.readouterr().err  # tqdm writes to stderr
 
 
 def test_download_checksum_mismatch(tmp_path, server, good_archive, monkeypatch):

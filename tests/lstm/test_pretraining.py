@@ -10,14 +10,8 @@ from sklearn.model_selection import GridSearchCV
 
 import sklstm
 from sklstm import LSTMClassifier
-from sklstm.lstm import LSTMTextModule
 from sklstm.lstm._pretraining import (
-    LanguageModel,
-    adaptive_cutoffs,
-    encoder_weights,
-    lm_windows,
     pretrain,
-    pretrain_language_model,
     word2vec_embeddings,
 )
 
@@ -25,24 +19,6 @@ TINY = dict(embedding_dim=8, hidden_size=8, device="cpu", random_state=0)
 FIXED = dict(TINY, early_stopping=False, validation_fraction=None, max_epochs=3, lr=1e-2)
 ENCODER = dict(num_embeddings=50, embedding_dim=8, hidden_size=8, num_layers=1,
                bidirectional=True)
-
-
-def _groups_data(n=200, seed=0, width=12, words=range(10)):
-    """Rows of one group's words: ids 10-19 (group 0) or 20-29 (group 1), with filler 2-9.
-
-    Each row uses words of one group only (those of ``words``, 0-9, within
-    it), so the groups are learnable from co-occurrence alone; the label is
-    the group.
-    """
-    rng = np.random.default_rng(seed)
-    y = rng.integers(0, 2, n)
-    X = np.zeros((n, width), dtype=np.int64)
-    for i in range(n):
-        length = rng.integers(4, width + 1)
-        row = 10 + 10 * y[i] + rng.choice(np.asarray(words), length)
-        filler = rng.random(length) < 0.3
-        X[i, :length] = np.where(filler, rng.integers(2, 10, length), row)
-    return X, y
 
 
 def _cosine(a, b):
@@ -57,94 +33,11 @@ def _group_similarity(table):
     return np.mean(within) - np.mean(across)
 
 
-# ----------------------------------------------------------------- helpers
-
-
-@pytest.mark.parametrize("n_classes", [2, 3, 10, 100, 2001, 20000, 200_000])
-def test_adaptive_cutoffs_suit_torch(n_classes):
-    cutoffs = adaptive_cutoffs(n_classes)
-    assert cutoffs == sorted(set(cutoffs)) and 0 < cutoffs[0] and cutoffs[-1] <= n_classes - 1
-    module = LSTMTextModule(num_classes=2, **dict(ENCODER, num_embeddings=n_classes,
-                                                  hidden_size=2, embedding_dim=2))
-    for head in LanguageModel(module).heads.values():
-        assert all(layer[0].out_features >= 1 for layer in head.tail)
-
-
-def test_lm_windows_keep_every_predictable_token():
-    X = np.array([[2, 3, 4, 5, 6, 7, 8], [9, 10, 0, 0, 0, 0, 0], [11, 0, 0, 0, 0, 0, 0]])
-    windows = lm_windows(X, max_steps=3)
-    np.testing.assert_array_equal(windows, [[2, 3, 4], [5, 6, 7], [9, 10, 0]])
-    # the lone 8 and the one-token row have nothing to predict within their window
-    assert lm_windows(np.zeros((2, 4), dtype=int), max_steps=3).shape == (0, 3)
-
-
-def test_language_model_counts_next_and_previous_tokens():
-    torch.manual_seed(0)
-    X = torch.tensor([[2, 3, 4, 5], [6, 7, 0, 0]])
-    bi = LanguageModel(LSTMTextModule(num_classes=2, **dict(ENCODER, num_embeddings=10)))
-    uni = LanguageModel(LSTMTextModule(num_classes=2, **dict(ENCODER, num_embeddings=10,
-                                                            bidirectional=False)))
-    nll_bi, n_bi = bi(X)
-    nll_uni, n_uni = uni(X)
-    assert (n_bi, n_uni) == (8, 4)
-    assert nll_bi.item() > 0 and nll_uni.item() > 0
-    # A random model's loss per token is about log(vocabulary size).
-    assert np.log(10) / 2 < nll_uni.item() / n_uni < 2 * np.log(10)
-
-
-def test_forward_language_model_never_sees_the_token_it_predicts():
-    """Changing the last token changes no forward prediction of the earlier ones."""
-    torch.manual_seed(0)
-    lm = LanguageModel(LSTMTextModule(num_classes=2, **dict(ENCODER, bidirectional=False)))
-    lm.eval()
-    a, b = torch.tensor([[2, 3, 4, 5, 6]]), torch.tensor([[2, 3, 4, 5, 9]])
-    with torch.no_grad():
-        out_a = lm._lstm("forward")(lm.encoder.embedding(a.t()))[0][:-1]
-        out_b = lm._lstm("forward")(lm.encoder.embedding(b.t()))[0][:-1]
-    assert torch.equal(out_a, out_b)
-
-
-def test_language_model_refuses_a_convolution():
-    module = LSTMTextModule(num_classes=2, conv_filters=4, **ENCODER)
-    with pytest.raises(ValueError, match="convolutional front-end"):
-        LanguageModel(module)
-
-
 # -------------------------------------------------------- language model
 
 
-def test_lm_pretraining_lowers_the_loss_and_changes_the_encoder(capsys):
-    X, _ = _groups_data(n=400)
-    torch.manual_seed(0)
-    module = LSTMTextModule(num_classes=2, **ENCODER)
-    before = encoder_weights(module)
-    output_before = module.output.weight.detach().clone()
-    history = pretrain_language_model(module, X, epochs=4, lr=1e-2, seed=0, verbose=1)
-    assert [row["epoch"] for row in history] == [1, 2, 3, 4]
-    losses = [row["loss"] for row in history]
-    assert losses == sorted(losses, reverse=True) and losses[-1] < losses[0] - 0.5, losses
-    assert history[0]["perplexity"] == pytest.approx(np.exp(losses[0]))
-    n_real = int((X != 0).sum())
-    assert history[0]["n_tokens"] == 2 * (n_real - len(X))  # both directions
-    after = encoder_weights(module)
-    assert sorted(after) == sorted(before)
-    assert all(not np.allclose(before[k], after[k]) for k in after)
-    assert torch.equal(module.output.weight, output_before)  # the head is not trained
-    out = capsys.readouterr().out
-    assert "pretraining (language model) epoch 4/4" in out and "perplexity" in out
-
-
-def test_encoder_weights_of_each_architecture():
-    bi_two = LSTMTextModule(num_classes=2, **dict(ENCODER, num_layers=2))
-    names = set(encoder_weights(bi_two))
-    assert "embedding.weight" in names and "forward_layers.0.weight_ih_l0" in names
-    assert not any(n.startswith(("forward_layers.1", "backward_layers.1", "output")) for n in names)
-    uni_two = LSTMTextModule(num_classes=2, **dict(ENCODER, num_layers=2, bidirectional=False))
-    assert "lstm.weight_ih_l1" in encoder_weights(uni_two)
-
-
-def test_pretrained_weights_start_the_classifier():
-    X, y = _groups_data()
+def test_pretrained_weights_start_the_classifier(groups_data):
+    X, y = groups_data()
     # A learning rate this small leaves the weights where the pretraining put them.
     params = dict(FIXED, max_epochs=1, lr=1e-12, vocab_size=50)
     clf = LSTMClassifier(**params, pretraining="lm", pretraining_epochs=2).fit(X, y)
@@ -163,8 +56,8 @@ def test_pretrained_weights_start_the_classifier():
     dict(num_layers=2), dict(num_layers=2, bidirectional=False), dict(pooling="attention"),
     dict(embeddings=np.random.default_rng(0).normal(size=(50, 6)), freeze_embeddings=True),
 ], ids=["bi-2-layers", "uni-2-layers", "attention", "frozen-embeddings"])
-def test_lm_pretraining_for_each_architecture(params):
-    X, y = _groups_data(n=80)
+def test_lm_pretraining_for_each_architecture(groups_data, params):
+    X, y = groups_data(n=80)
     clf = LSTMClassifier(**dict(FIXED, max_epochs=1, lr=1e-12, vocab_size=50), **params,
                          pretraining="lm").fit(X, y)
     encoder = {k: v for k, v in ENCODER.items() if k not in params}
@@ -181,8 +74,8 @@ def test_lm_pretraining_for_each_architecture(params):
                                    params["embeddings"][1:], atol=1e-6)
 
 
-def test_lm_pretraining_is_deterministic_with_a_random_state():
-    X, y = _groups_data(n=120)
+def test_lm_pretraining_is_deterministic_with_a_random_state(groups_data):
+    X, y = groups_data(n=120)
     a = LSTMClassifier(**FIXED, pretraining="lm").fit(X, y)
     b = LSTMClassifier(**FIXED, pretraining="lm").fit(X, y)
     assert a.pretraining_history_[0]["loss"] == b.pretraining_history_[0]["loss"]
@@ -190,15 +83,15 @@ def test_lm_pretraining_is_deterministic_with_a_random_state():
         assert torch.equal(value, b.module_.state_dict()[name]), name
 
 
-def test_unlabelled_co_occurrence_does_not_break_the_classifier():
+def test_unlabelled_co_occurrence_does_not_break_the_classifier(groups_data):
     """Labelled rows use half of each group's words, test rows only the other half.
 
     The language model sees all words in the unlabelled rows; the classifier
     pretrained on them must still learn the labelled task.
     """
-    X_seen, y_seen = _groups_data(n=160, seed=1, words=range(5))
-    X_all, _ = _groups_data(n=400, seed=2)
-    X_unseen, y_unseen = _groups_data(n=100, seed=3, words=range(5, 10))
+    X_seen, y_seen = groups_data(n=160, seed=1, words=range(5))
+    X_all, _ = groups_data(n=400, seed=2)
+    X_unseen, y_unseen = groups_data(n=100, seed=3, words=range(5, 10))
     X = np.vstack([X_seen[:80], X_all])
     y = np.concatenate([y_seen[:80], np.full(len(X_all), -1)])
     clf = LSTMClassifier(**dict(FIXED, max_epochs=15, vocab_size=30), unlabeled_label=-1,
@@ -212,9 +105,9 @@ def test_unlabelled_co_occurrence_does_not_break_the_classifier():
 # -------------------------------------------------------------- word2vec
 
 
-def test_word2vec_embeddings_learn_co_occurrence():
+def test_word2vec_embeddings_learn_co_occurrence(groups_data):
     pytest.importorskip("gensim")
-    X, _ = _groups_data(n=1000)
+    X, _ = groups_data(n=1000)
     table, history = word2vec_embeddings(X, num_embeddings=40, dim=8, epochs=10, seed=0)
     assert table.shape == (40, 8) and table.dtype == np.float32
     assert not table[0].any() and np.isfinite(table).all()
@@ -225,12 +118,12 @@ def test_word2vec_embeddings_learn_co_occurrence():
     np.testing.assert_array_equal(table, again)
 
 
-def test_word2vec_pretraining_carries_the_labels_to_words_seen_only_unlabelled():
+def test_word2vec_pretraining_carries_the_labels_to_words_seen_only_unlabelled(groups_data):
     """The signal of the test rows' words is learnable from unlabelled co-occurrence only."""
     pytest.importorskip("gensim")
-    X_seen, y_seen = _groups_data(n=160, seed=1, words=range(5))
-    X_all, _ = _groups_data(n=1000, seed=2)
-    X_unseen, y_unseen = _groups_data(n=200, seed=3, words=range(5, 10))
+    X_seen, y_seen = groups_data(n=160, seed=1, words=range(5))
+    X_all, _ = groups_data(n=1000, seed=2)
+    X_unseen, y_unseen = groups_data(n=200, seed=3, words=range(5, 10))
     X = np.vstack([X_seen[:80], X_all])
     y = np.concatenate([y_seen[:80], np.full(len(X_all), -1)])
     # The LSTM alone: only its word vectors can carry labels to unseen words.
@@ -251,9 +144,9 @@ def test_word2vec_pretraining_carries_the_labels_to_words_seen_only_unlabelled()
     assert default.score(X_unseen, y_unseen) > 0.8
 
 
-def test_word2vec_pretraining_starts_the_embedding():
+def test_word2vec_pretraining_starts_the_embedding(groups_data):
     pytest.importorskip("gensim")
-    X, y = _groups_data()
+    X, y = groups_data()
     clf = LSTMClassifier(**dict(FIXED, max_epochs=1, lr=1e-12, vocab_size=50),
                          pretraining="word2vec").fit(X, y)
     expected = pretrain(X, method="word2vec", random_state=0, module_params=ENCODER)
@@ -275,9 +168,10 @@ def test_word2vec_without_gensim_names_the_extra(monkeypatch):
 
 
 @pytest.mark.parametrize("memory", [None, "folder"])
-def test_grid_search_pretrains_once_per_fold_with_memory(memory, tmp_path, count_calls):
+def test_grid_search_pretrains_once_per_fold_with_memory(groups_data, memory, tmp_path,
+                                                         count_calls):
     calls = count_calls("sklstm.lstm._pretraining", "pretrain_language_model")
-    X, y = _groups_data(n=120)
+    X, y = groups_data(n=120)
     clf = LSTMClassifier(**dict(FIXED, max_epochs=1), pretraining="lm",
                          memory=None if memory is None else tmp_path / "cache")
     search = GridSearchCV(clf, {"dropout": [0.0, 0.5], "lr": [1e-2, 3e-3]}, cv=2,
@@ -296,8 +190,8 @@ def test_grid_search_pretrains_once_per_fold_with_memory(memory, tmp_path, count
         assert len(calls) == 4
 
 
-def test_memory_hit_gives_the_same_model(tmp_path, count_calls):
-    X, y = _groups_data(n=100)
+def test_memory_hit_gives_the_same_model(groups_data, tmp_path, count_calls):
+    X, y = groups_data(n=100)
     first = LSTMClassifier(**FIXED, pretraining="lm", memory=str(tmp_path)).fit(X, y)
     calls = count_calls("sklstm.lstm._pretraining", "pretrain_language_model")
     second = LSTMClassifier(**FIXED, pretraining="lm", memory=str(tmp_path)).fit(X, y)
@@ -309,8 +203,8 @@ def test_memory_hit_gives_the_same_model(tmp_path, count_calls):
 # ----------------------------------------------------------- persistence
 
 
-def test_pretrained_model_saves_pickles_and_clones(tmp_path):
-    X, y = _groups_data(n=100)
+def test_pretrained_model_saves_pickles_and_clones(groups_data, tmp_path):
+    X, y = groups_data(n=100)
     y_semi = np.where(np.arange(len(y)) % 3 == 0, -1, y)
     clf = LSTMClassifier(**FIXED, unlabeled_label=-1, pretraining="lm",
                          memory=tmp_path / "cache").fit(X, y_semi)
@@ -326,8 +220,8 @@ def test_pretrained_model_saves_pickles_and_clones(tmp_path):
     assert cloned.get_params()["pretraining"] == "lm" and not hasattr(cloned, "net_")
 
 
-def test_warm_start_and_partial_fit_do_not_pretrain(count_calls):
-    X, y = _groups_data(n=80)
+def test_warm_start_and_partial_fit_do_not_pretrain(groups_data, count_calls):
+    X, y = groups_data(n=80)
     clf = LSTMClassifier(**dict(FIXED, max_epochs=1), pretraining="lm", warm_start=True).fit(X, y)
     calls = count_calls("sklstm.lstm._pretraining", "pretrain_language_model")
     clf.fit(X, y)
@@ -336,8 +230,8 @@ def test_warm_start_and_partial_fit_do_not_pretrain(count_calls):
     assert calls == [] and len(clf.pretraining_history_) == 1
 
 
-def test_pretraining_errors():
-    X, y = _groups_data(n=40)
+def test_pretraining_errors(groups_data):
+    X, y = groups_data(n=40)
     with pytest.raises(ValueError, match="convolutional front-end"):
         LSTMClassifier(**FIXED, pretraining="lm", conv_filters=4).fit(X, y)
     with pytest.raises(ValueError, match="trains the embedding table itself"):

@@ -10,7 +10,8 @@
 """
 
 from ._checkpoint import CHECKPOINT_FILE, TrainingCheckpoint, read_checkpoint, restore_checkpoint
-from ._progress import NonFiniteLossError, StopOnNonFiniteLoss, TrainingProgress, early_stopped
+from ._nonfinite import NonFiniteLossError, StopOnNonFiniteLoss
+from ._progress import TrainingProgress, early_stopped
 from ._schedules import SCHEDULES, WarmupCosine, lr_scheduler
 
 __all__ = ["CHECKPOINT_FILE", "SCHEDULES", "NonFiniteLossError", "StopOnNonFiniteLoss",

@@ -9,7 +9,6 @@
   run (other parameters, data or seed), naming what differs.
 - :func:`restore_checkpoint` restores a net's module, optimizer, history
   and random generators from a checkpoint.
-- :func:`data_fingerprint` hashes the training data for a run's fingerprint.
 
 Checkpoints hold tensors and JSON only; they are read with
 ``torch.load(weights_only=True)``, which unpickles no arbitrary objects.
@@ -24,11 +23,10 @@ from skorch.callbacks import Callback, LRScheduler
 from skorch.history import History
 
 from ..._utils.files import atomic_file, json_default
-from ..._utils.hashing import array_fingerprint
 from ..._utils.torch import cpu_state_dict
 from ._progress import early_stopped
 
-__all__ = ["CHECKPOINT_FILE", "TrainingCheckpoint", "data_fingerprint", "read_checkpoint",
+__all__ = ["CHECKPOINT_FILE", "TrainingCheckpoint", "read_checkpoint",
            "restore_checkpoint"]
 
 CHECKPOINT_FILE = "checkpoint.pt"
@@ -40,19 +38,6 @@ _CALLBACK_STATE = ("best_score_", "misses_", "dynamic_threshold_", "best_epoch_"
 
 def _dumps(data):
     return json.dumps(data, default=json_default, sort_keys=True)
-
-
-def data_fingerprint(*arrays):
-    """sha256 of arrays' shapes, dtypes and bytes (a short hex string).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklstm.lstm.callbacks._checkpoint import data_fingerprint
-    >>> data_fingerprint(np.arange(3)) == data_fingerprint(np.arange(3))
-    True
-    """
-    return array_fingerprint(*arrays)
 
 
 def _callback_state(net):
