@@ -33,7 +33,8 @@ MOVED = {
     "sklstm.attributions": ("sklstm.explain", {
         "INTEGRATIONS": None, "Attributions": None, "attention_weights": None,
         "integrated_gradients": None, "output_columns": "sklstm.explain._gradients"}),
-    "sklstm.base": ("sklstm.lstm._base", {"BaseLSTM": None, "PARAMETERS_DOC": None}),
+    "sklstm.base": ("sklstm.lstm._base", {
+        "BaseLSTM": None, "PARAMETERS_DOC": "sklstm.lstm._params"}),
     "sklstm.baselines": ("sklstm.compare", {
         "WORD_AND_MARK_TOKENS": None, "WORD_AND_PUNCT_TOKENS": None, "WORD_TOKENS": None,
         "NBSVMClassifier": None, "make_nblr": None, "make_nbsvm": None,

@@ -10,13 +10,11 @@ the net, which net and loss train on them, and what predictions mean.
 """
 
 import inspect
-import os
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from skorch.history import History
 
@@ -26,194 +24,25 @@ from .._utils.validation import check_row_mask, check_sample_weight, check_token
 from .._utils.warn import warn_caller
 from ..vectors import check_embedding_matrix
 from ._batching import sequence_lengths
-from ._network import POOLING_OPTIONS
-from ._training import OPTIMIZERS, TrainingRun
-from .callbacks import SCHEDULES
+from ._params import earlier_behaviour
+from ._training import TrainingRun
 
-__all__ = ["BaseLSTM", "PARAMETERS_DOC"]
+__all__ = ["BaseLSTM"]
 
 # Most weights of the embedding table that fit() will allocate (8 GiB of float32).
 _MAX_EMBEDDING_WEIGHTS = 2**31
 # The file holding the network's weights in a safe model file.
 _WEIGHTS_FILE = "weights.safetensors"
-# Parameters added since sklstm 0.2.0, with the value that does what models
-# fitted before had: a model file or pickle without them gets this value,
-# not today's default.
-_EARLIER_BEHAVIOUR = {"bag_ngrams": None, "bag_prior": None}
-
-#: The numpydoc entries of the parameters every sklstm LSTM estimator has.
-PARAMETERS_DOC = """\
-    embedding_dim : int, default=128
-        Width of the word vectors.
-    hidden_size : int, default=128
-        Width of each LSTM direction.
-    num_layers : int, default=1
-        Number of stacked LSTM layers.
-    bidirectional : bool, default=True
-        Whether the LSTM also reads each text backwards.
-    pooling : {'max', 'mean', 'last', 'attention'}, default='max'
-        How per-step outputs become one vector per text
-        (see :class:`~sklstm.lstm.LSTMTextModule`).
-    dropout : float, default=0.3
-        Dropout between LSTM layers and before the output layer.
-    embedding_dropout : float, default=0.0
-        Dropout on the word vectors.
-    optimizer : {'adam', 'adamw', 'sgd'}, default='adam'
-        Optimiser.
-    lr : float, default=2e-3
-        Learning rate.
-    weight_decay : float, default=0.0
-        L2 penalty (decoupled for 'adamw').
-    batch_size : int, default=64
-        Training batch size. Validation and prediction use batches four
-        times as large.
-    max_epochs : int, default=10
-        Most epochs to train.
-    clip_grad_norm : float or None, default=1.0
-        Clip the gradients' norm to this value; None turns clipping off.
-    early_stopping : bool, default=True
-        Stop when the validation loss has not improved for ``patience``
-        epochs and restore the best weights. Needs ``validation_fraction``.
-    patience : int, default=2
-        Epochs without improvement before early stopping.
-    validation_fraction : float or None, default=0.1
-        Share of the training data held out (stratified) for validation.
-        None uses all data for training.
-    random_state : int, RandomState instance or None, default=None
-        Seeds weight initialisation, dropout, the validation split and batch
-        order. With an int, repeated fits on the same data and device give
-        the same model (on CPU with a fixed number of threads).
-    device : {'auto', 'cpu', 'cuda'} or str, default='auto'
-        Torch device; 'auto' takes CUDA when it is available.
-    verbose : int, default=0
-        0 is silent; 1 or more prints a table of the epochs and shows a
-        progress bar.
-    callbacks : list of skorch callbacks or None, default=None
-        Extra skorch callbacks (instances or ``(name, callback)`` pairs),
-        added after sklstm's own.
-    embeddings : array-like of shape (n_rows, dim), EmbeddingMatrix or None, default=None
-        Initial word vectors, row ``i`` for token id ``i``, such as
-        :meth:`sklstm.WordVectors.align` makes for the tokenizer's
-        vocabulary. Their width ``dim`` is the embedding width:
-        ``embedding_dim`` is ignored. Row 0 (padding) is set to zero.
-    freeze_embeddings : bool, default=False
-        Keep the given ``embeddings`` fixed during training (ignored without
-        them).
-    lr_schedule : {'onecycle', 'cosine'} or None, default=None
-        Learning-rate schedule, stepped after every training batch over
-        ``max_epochs`` epochs: 'onecycle' rises from ``lr / 25`` to ``lr``
-        during the first ``warmup`` share of the batches, then anneals to
-        nearly zero (:class:`torch.optim.lr_scheduler.OneCycleLR`, which
-        also cycles Adam's first beta or SGD's momentum); 'cosine' rises
-        linearly to ``lr`` during the ``warmup`` share, then decays to zero
-        along a cosine. None keeps ``lr`` fixed. Early stopping may end
-        training before the schedule does.
-    warmup : float, default=0.1
-        Share of all training batches spent warming up, in [0, 1).
-    conv_filters : int or None, default=None
-        If set, a 1-D convolution with this many filters (same padding,
-        ReLU) runs over the word vectors before the LSTM (a CNN-LSTM).
-    conv_kernel_size : int, default=5
-        Width of the convolution's window, in tokens.
-    checkpoint_dir : str, path-like or None, default=None
-        Folder for a checkpoint of the whole training state, replaced
-        atomically after every epoch. A later ``fit`` with the same
-        parameters, data and ``random_state`` resumes from it (and ends with
-        the same weights as an uninterrupted run); one that finds the
-        checkpoint of another run raises ValueError and leaves it alone.
-        Not meant for grid searches, whose fits would share the folder.
-    warm_start : bool, default=False
-        Whether ``fit`` continues from the fitted weights and optimizer state
-        for ``max_epochs`` more epochs (on the new data, with its own
-        validation split) instead of starting anew. The targets must have
-        the same classes (or outputs) as before.
-    vocab_size : int or None, default=None
-        Rows of the embedding table. None: the largest id of the first fit
-        plus one (or the rows of ``embeddings``). Give the tokenizer's
-        ``vocab_size_`` when the first fit may not see every id, as with
-        ``partial_fit`` on a stream (and a fixed ``TextTokenizer(vocabulary=...)``).
-"""
-
-
 class BaseLSTM(BaseEstimator):
     """Base class of the LSTM estimators; not for direct use.
 
-    Parameters
-    ----------
-{parameters}
+    A subclass declares its parameters in ``_params.py`` (``_params_kind``
+    names which of them it has), stores them in an explicit ``__init__``
+    and says what its targets are through the hooks below.
     """
 
-    _parameter_constraints = {
-        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
-        "hidden_size": [Interval(Integral, 1, None, closed="left")],
-        "num_layers": [Interval(Integral, 1, None, closed="left")],
-        "bidirectional": ["boolean"],
-        "pooling": [StrOptions(set(POOLING_OPTIONS))],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
-        "embedding_dropout": [Interval(Real, 0, 1, closed="left")],
-        "optimizer": [StrOptions(set(OPTIMIZERS))],
-        "lr": [Interval(Real, 0, None, closed="neither")],
-        "weight_decay": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "max_epochs": [Interval(Integral, 1, None, closed="left")],
-        "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
-        "early_stopping": ["boolean"],
-        "patience": [Interval(Integral, 1, None, closed="left")],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
-        "random_state": ["random_state"],
-        "device": [str, torch.device],
-        "verbose": ["verbose"],
-        "callbacks": [list, None],
-        "embeddings": ["array-like", None],
-        "freeze_embeddings": ["boolean"],
-        "lr_schedule": [StrOptions(set(SCHEDULES)), None],
-        "warmup": [Interval(Real, 0, 1, closed="left")],
-        "conv_filters": [Interval(Integral, 1, None, closed="left"), None],
-        "conv_kernel_size": [Interval(Integral, 1, None, closed="left")],
-        "checkpoint_dir": [str, os.PathLike, None],
-        "warm_start": ["boolean"],
-        "vocab_size": [Interval(Integral, 2, None, closed="left"), None],
-        "bag_ngrams": [Interval(Integral, 1, None, closed="left"), None],
-    }
-
-    def __init__(self, *, embedding_dim=128, hidden_size=128, num_layers=1,
-                 bidirectional=True, pooling="max", dropout=0.3, embedding_dropout=0.0,
-                 optimizer="adam", lr=2e-3, weight_decay=0.0, batch_size=64,
-                 max_epochs=10, clip_grad_norm=1.0, early_stopping=True, patience=2,
-                 validation_fraction=0.1, random_state=None, device="auto", verbose=0,
-                 callbacks=None, embeddings=None, freeze_embeddings=False, lr_schedule=None,
-                 warmup=0.1, conv_filters=None, conv_kernel_size=5, checkpoint_dir=None,
-                 warm_start=False, vocab_size=None, bag_ngrams=None):
-        self.embedding_dim = embedding_dim
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.bidirectional = bidirectional
-        self.pooling = pooling
-        self.dropout = dropout
-        self.embedding_dropout = embedding_dropout
-        self.optimizer = optimizer
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.clip_grad_norm = clip_grad_norm
-        self.early_stopping = early_stopping
-        self.patience = patience
-        self.validation_fraction = validation_fraction
-        self.random_state = random_state
-        self.device = device
-        self.verbose = verbose
-        self.callbacks = callbacks
-        self.embeddings = embeddings
-        self.freeze_embeddings = freeze_embeddings
-        self.lr_schedule = lr_schedule
-        self.warmup = warmup
-        self.conv_filters = conv_filters
-        self.conv_kernel_size = conv_kernel_size
-        self.checkpoint_dir = checkpoint_dir
-        self.warm_start = warm_start
-        self.vocab_size = vocab_size
-        self.bag_ngrams = bag_ngrams
+    #: Which declared parameters the estimator has: 'classifier' or 'regressor'.
+    _params_kind = None
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -489,8 +318,8 @@ class BaseLSTM(BaseEstimator):
 
         if "params" in state:
             own = self.get_params(deep=False)
-            self.set_params(**{name: value for name, value in _EARLIER_BEHAVIOUR.items()
-                               if name in own and name not in state["params"]})
+            earlier = earlier_behaviour(self._params_kind, state["params"])
+            self.set_params(**{name: value for name, value in earlier.items() if name in own})
         self._validate_params()
         attributes = self._upgrade_state(state["attributes"])
         history = History(attributes.pop("history_", []))
@@ -527,16 +356,15 @@ class BaseLSTM(BaseEstimator):
 
     def __setstate__(self, state):
         state = self._upgrade_state(state)
-        # Parameters added since the estimator was pickled take their defaults,
-        # or the value that does what it did.
+        # Parameters added since the estimator was pickled take the value that does
+        # what it did (their default, unless the declaration says otherwise).
+        earlier = earlier_behaviour(self._params_kind, state)
         for name, param in inspect.signature(type(self).__init__).parameters.items():
             if param.kind == param.KEYWORD_ONLY and name not in state:
-                state[name] = _EARLIER_BEHAVIOUR.get(name, param.default)
+                state[name] = earlier.get(name, param.default)
         super().__setstate__(state)
         net = state.get("net_")
         if net is not None and getattr(net, "initialized_", False):
             self.module_ = net.module_
             self.device_ = str(net.device)  # 'cpu' where CUDA is missing
 
-
-BaseLSTM.__doc__ = BaseLSTM.__doc__.format(parameters=PARAMETERS_DOC.rstrip("\n"))

@@ -7,9 +7,8 @@ weights, the softmax (or, multi-label, sigmoid) outputs and their decision
 thresholds.
 """
 
-import os
 import warnings
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 import torch
@@ -17,16 +16,16 @@ from sklearn.base import ClassifierMixin
 from sklearn.metrics import f1_score
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._utils.validation import check_labels, check_partly_labelled, is_marker
 from .._utils.warn import warn_caller
-from ._base import PARAMETERS_DOC, BaseLSTM
+from ._base import BaseLSTM
 from ._nets import ClassifierNet, MultiLabelNet
-from ._pretraining import PRETRAINING_OPTIONS, pretrain
+from ._params import constraints, docstring, store
+from ._pretraining import pretrain
 
 __all__ = ["LSTMClassifier"]
 
@@ -78,69 +77,6 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
     Parameters
     ----------
 {parameters}
-    class_weight : dict, 'balanced' or None, default=None
-        Weights of the classes in the loss, as in scikit-learn; they multiply
-        ``sample_weight``. Single-label targets only; with ``partial_fit``,
-        a dict only.
-    threshold : float in (0, 1) or 'tuned', default=0.5
-        Multi-label only: the probability from which :meth:`predict` sets a
-        label. 'tuned' picks, for each label, the threshold with the best F1
-        on the validation split (``validation_fraction`` must be set).
-    unlabeled_label : int, float, str or None, default=None
-        The label that marks a row of ``y`` as unlabelled (scikit-learn's
-        semi-supervised estimators use -1); of the labels' type: a number
-        for numeric labels, a string such as ``''`` for string labels.
-        Unlabelled rows are left out of the supervised training (classes,
-        validation split, early stopping, class and sample weights,
-        thresholds); with ``pretraining`` they are learnt from. None: every
-        row is labelled, so that a -1/+1 task never turns semi-supervised by
-        accident. Single-label targets only.
-    pretraining : {'lm', 'word2vec'} or None, default=None
-        What ``fit`` learns from all rows, labelled and unlabelled, before
-        the supervised training, when it starts a new net (not on a
-        ``warm_start`` or in ``partial_fit``); see :mod:`sklstm.lstm`.
-        'lm': the embedding and the LSTM are trained as a language model
-        (forward: the next token; backward: the previous one), then start
-        the classifier; of a bidirectional stack only the first layer,
-        and not with ``conv_filters``. 'word2vec': word2vec vectors of the
-        ids (gensim, ``pip install 'sklstm[vectors]'``) start the embedding
-        table (instead of ``embeddings``; ``freeze_embeddings`` keeps them
-        fixed). None: no pretraining.
-    pretraining_epochs : int or None, default=None
-        Passes of the pretraining over all rows; None: 1 for 'lm', 5 for
-        'word2vec'.
-    memory : str, path-like, joblib.Memory or None, default=None
-        Cache of the pretraining (a folder, or a ``joblib.Memory``), as
-        ``Pipeline(memory=...)`` caches transformers: keyed by the ids of
-        all rows, ``pretraining``, ``pretraining_epochs``, ``random_state``
-        and what shapes the encoder (``vocab_size``, ``embedding_dim``,
-        ``hidden_size``, ``num_layers``, ``bidirectional``, ``embeddings``),
-        not by the parameters of the supervised training (``lr``,
-        ``dropout``, ``pooling``, ``max_epochs``, ...). A grid search over
-        those pretrains once per fold. With ``random_state=None`` a cached
-        result is reused as it is. Not saved by :func:`sklstm.save`.
-    bag_ngrams : int or None, default=2
-        Adds to the LSTM's logits those of a linear model of the text's
-        n-grams of up to this many tokens, trained with it (a wide-and-deep
-        net, :class:`~sklstm.lstm.BagOfNgrams`): unigrams by id, longer
-        n-grams hashed into 2**20 buckets, as fastText does. On a few
-        thousand texts this linear part is what TF-IDF + logistic regression
-        has over a lone LSTM (figures: the user guide, Model options).
-        None: the LSTM alone (as in sklstm 0.2.0, and in models saved by it).
-
-        .. versionadded:: 0.3.0
-    bag_prior : {'naive_bayes'} or None, default='naive_bayes'
-        With 'naive_bayes', each n-gram's weights in the bag are multiplied by
-        its naive-Bayes log-count ratio for each class (one class against the
-        rest), counted on the training rows before the first epoch, as NB-SVM
-        scales its features: n-grams that tell the classes apart learn fast,
-        the others hardly move, and n-grams absent from the training rows
-        stay at zero. None: plain weights, as in sklstm 0.3.0 (and in models
-        saved by it). No effect without ``bag_ngrams``; a net started by
-        :meth:`partial_fit` keeps plain weights (its first rows are too few
-        to count on).
-
-        .. versionadded:: 0.4.0
 
     Attributes
     ----------
@@ -217,16 +153,8 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
     ['pos', 'neg']
     """
 
-    _parameter_constraints = {
-        **BaseLSTM._parameter_constraints,
-        "class_weight": [dict, StrOptions({"balanced"}), None],
-        "threshold": [Interval(Real, 0, 1, closed="neither"), StrOptions({"tuned"})],
-        "unlabeled_label": [Real, str, None],
-        "pretraining": [StrOptions(set(PRETRAINING_OPTIONS)), None],
-        "pretraining_epochs": [Interval(Integral, 1, None, closed="left"), None],
-        "memory": [str, os.PathLike, HasMethods(["cache"]), None],
-        "bag_prior": [StrOptions({"naive_bayes"}), None],
-    }
+    _params_kind = "classifier"
+    _parameter_constraints = constraints("classifier")
 
     def __init__(self, *, embedding_dim=128, hidden_size=128, num_layers=1,
                  bidirectional=True, pooling="max", dropout=0.3, embedding_dropout=0.0,
@@ -238,25 +166,7 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
                  conv_kernel_size=5, checkpoint_dir=None, warm_start=False, vocab_size=None,
                  threshold=0.5, unlabeled_label=None, pretraining=None, pretraining_epochs=None,
                  memory=None, bag_ngrams=2, bag_prior="naive_bayes"):
-        super().__init__(
-            embedding_dim=embedding_dim, hidden_size=hidden_size, num_layers=num_layers,
-            bidirectional=bidirectional, pooling=pooling, dropout=dropout,
-            embedding_dropout=embedding_dropout, optimizer=optimizer, lr=lr,
-            weight_decay=weight_decay, batch_size=batch_size, max_epochs=max_epochs,
-            clip_grad_norm=clip_grad_norm, early_stopping=early_stopping, patience=patience,
-            validation_fraction=validation_fraction, random_state=random_state,
-            device=device, verbose=verbose, callbacks=callbacks, embeddings=embeddings,
-            freeze_embeddings=freeze_embeddings, lr_schedule=lr_schedule, warmup=warmup,
-            conv_filters=conv_filters, conv_kernel_size=conv_kernel_size,
-            checkpoint_dir=checkpoint_dir, warm_start=warm_start, vocab_size=vocab_size,
-            bag_ngrams=bag_ngrams)
-        self.class_weight = class_weight
-        self.threshold = threshold
-        self.unlabeled_label = unlabeled_label
-        self.pretraining = pretraining
-        self.pretraining_epochs = pretraining_epochs
-        self.memory = memory
-        self.bag_prior = bag_prior
+        store(self, locals())
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -589,5 +499,4 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
         return self.classes_[np.argmax(proba, axis=1)]
 
 
-LSTMClassifier.__doc__ = LSTMClassifier.__doc__.replace("{parameters}",
-                                                        PARAMETERS_DOC.rstrip("\n"))
+LSTMClassifier.__doc__ = docstring("classifier", LSTMClassifier.__doc__)

@@ -9,12 +9,12 @@ standardised inside ``fit`` (predictions come back in the targets' units).
 import numpy as np
 import torch
 from sklearn.base import RegressorMixin
-from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._utils.validation import first_missing, is_missing
-from ._base import PARAMETERS_DOC, BaseLSTM
+from ._base import BaseLSTM
 from ._nets import RegressorNet
+from ._params import constraints, docstring, store
 
 __all__ = ["LSTMRegressor"]
 
@@ -36,17 +36,6 @@ class LSTMRegressor(RegressorMixin, BaseLSTM):
     Parameters
     ----------
 {parameters}
-    loss : {'squared_error', 'huber'}, default='squared_error'
-        The training loss, on the standardised targets: the mean squared
-        error, or the Huber loss (squared within one standard deviation of
-        the target, linear beyond), which outliers sway less.
-    bag_ngrams : int or None, default=None
-        If set, a linear model of the text's n-grams of up to this many
-        tokens adds its output to the LSTM's, trained with it (see
-        :class:`~sklstm.LSTMClassifier`, where it is on by default; for
-        regression it is not yet measured, so off).
-
-        .. versionadded:: 0.3.0
 
     Attributes
     ----------
@@ -98,10 +87,8 @@ class LSTMRegressor(RegressorMixin, BaseLSTM):
     [8.0, 1.0]
     """
 
-    _parameter_constraints = {
-        **BaseLSTM._parameter_constraints,
-        "loss": [StrOptions(set(_LOSSES))],
-    }
+    _params_kind = "regressor"
+    _parameter_constraints = constraints("regressor")
 
     def __init__(self, *, embedding_dim=128, hidden_size=128, num_layers=1,
                  bidirectional=True, pooling="max", dropout=0.3, embedding_dropout=0.0,
@@ -111,19 +98,7 @@ class LSTMRegressor(RegressorMixin, BaseLSTM):
                  callbacks=None, embeddings=None, freeze_embeddings=False, lr_schedule=None,
                  warmup=0.1, conv_filters=None, conv_kernel_size=5, checkpoint_dir=None,
                  warm_start=False, vocab_size=None, loss="squared_error", bag_ngrams=None):
-        super().__init__(
-            embedding_dim=embedding_dim, hidden_size=hidden_size, num_layers=num_layers,
-            bidirectional=bidirectional, pooling=pooling, dropout=dropout,
-            embedding_dropout=embedding_dropout, optimizer=optimizer, lr=lr,
-            weight_decay=weight_decay, batch_size=batch_size, max_epochs=max_epochs,
-            clip_grad_norm=clip_grad_norm, early_stopping=early_stopping, patience=patience,
-            validation_fraction=validation_fraction, random_state=random_state,
-            device=device, verbose=verbose, callbacks=callbacks, embeddings=embeddings,
-            freeze_embeddings=freeze_embeddings, lr_schedule=lr_schedule, warmup=warmup,
-            conv_filters=conv_filters, conv_kernel_size=conv_kernel_size,
-            checkpoint_dir=checkpoint_dir, warm_start=warm_start, vocab_size=vocab_size,
-            bag_ngrams=bag_ngrams)
-        self.loss = loss
+        store(self, locals())
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -222,5 +197,4 @@ class LSTMRegressor(RegressorMixin, BaseLSTM):
         return y.ravel() if self.target_ndim_ == 1 else y
 
 
-LSTMRegressor.__doc__ = LSTMRegressor.__doc__.replace("{parameters}",
-                                                      PARAMETERS_DOC.rstrip("\n"))
+LSTMRegressor.__doc__ = docstring("regressor", LSTMRegressor.__doc__)

@@ -40,6 +40,7 @@ from .._utils.warn import warn_caller
 from ._batching import BucketIterator, n_batches, sequence_lengths
 from ._nets import ClassifierNet
 from ._network import LSTMTextModule
+from ._params import OPTIMIZERS, fingerprint_excluded, module_params
 from .callbacks import (
     StopOnNonFiniteLoss,
     TrainingCheckpoint,
@@ -49,16 +50,10 @@ from .callbacks import (
     read_checkpoint,
 )
 
-__all__ = ["EVAL_BATCH_FACTOR", "OPTIMIZERS", "RunResult", "TrainingRun", "validation_split"]
+__all__ = ["EVAL_BATCH_FACTOR", "RunResult", "TrainingRun", "validation_split"]
 
-OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "sgd": torch.optim.SGD}
 # Evaluation needs no gradients, so it affords larger batches.
 EVAL_BATCH_FACTOR = 4
-# The estimator's parameters that shape the LSTMTextModule (module__<name>).
-_MODULE_PARAMS = ("conv_filters", "conv_kernel_size", "hidden_size", "num_layers",
-                  "bidirectional", "pooling", "dropout", "embedding_dropout", "bag_ngrams")
-# Parameters that do not change what a run computes, left out of its fingerprint.
-_NOT_IN_FINGERPRINT = ("verbose", "callbacks", "checkpoint_dir", "device", "memory")
 
 
 def validation_split(y, fraction, seed, *, stratify=True):
@@ -201,7 +196,7 @@ class TrainingRun:
         continues a fitted ``net`` also records its epochs and weights so far.
         """
         params = self.estimator.get_params(deep=False)
-        for name in _NOT_IN_FINGERPRINT:
+        for name in fingerprint_excluded():
             params.pop(name, None)
         if not isinstance(params["random_state"], (Integral, type(None))):
             params["random_state"] = repr(params["random_state"])
@@ -287,7 +282,7 @@ class TrainingRun:
         """
         est = self.estimator
         module = {f"module__{k}": v for k, v in self.module_params.items()}
-        module.update({f"module__{name}": getattr(est, name) for name in _MODULE_PARAMS})
+        module.update({f"module__{name}": value for name, value in module_params(est).items()})
         return self.net_class(
             LSTMTextModule,
             **module,
