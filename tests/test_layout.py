@@ -34,7 +34,7 @@ LAYERS = {
     "streaming": {"_utils"},
     "parallel": {"_utils"},
     "_persistence": {"_utils", "_version", "lstm", "tokenization"},
-    "cli": {"_utils", "_compat", "", "compare", "datasets", "explain", "streaming"},
+    "cli": {"_utils", "_compat", "", "compare", "datasets", "explain", "lstm", "streaming"},
     "": {"_compat", "_persistence", "_version", "lstm", "semi_supervised", "tokenization",
          "vectors"},
     "__main__": {"cli"},

@@ -168,9 +168,9 @@ def test_sklstm_save_names_the_model_to_save(tmp_path):
     import sklstm
 
     texts, y, test, _ = _bridged(n_bridge=40)
-    lstm = LSTMClassifier(unlabeled_label="", embedding_dim=8, hidden_size=8, max_epochs=2,
-                          early_stopping=False, validation_fraction=None, device="cpu",
-                          random_state=0)
+    lstm = LSTMClassifier(unlabeled_label="", pretraining=None, embedding_dim=8, hidden_size=8,
+                          max_epochs=2, early_stopping=False, validation_fraction=None,
+                          device="cpu", random_state=0)
     model = SelfTrainingClassifier(estimator=make_pipeline(TextTokenizer(min_frequency=1),
                                                            lstm), unlabeled_label="")
     with pytest.warns(UserWarning, match="ignored"):   # the LSTM does not pretrain

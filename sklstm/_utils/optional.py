@@ -11,7 +11,7 @@ import importlib
 __all__ = ["import_optional", "optional_base"]
 
 
-def import_optional(module, *, extra, feature="this feature of sklstm"):
+def import_optional(module, *, extra, feature="this feature of sklstm", instead=None):
     """Import ``module``, or raise ImportError naming the extra that installs it.
 
     Parameters
@@ -22,6 +22,8 @@ def import_optional(module, *, extra, feature="this feature of sklstm"):
         The sklstm extra that installs it (``"compare"``, ``"vectors"``, ...).
     feature : str
         What needs it, for the message.
+    instead : str or None, default=None
+        What the user can do without it, appended to the message.
 
     Examples
     --------
@@ -38,7 +40,8 @@ def import_optional(module, *, extra, feature="this feature of sklstm"):
     except ImportError as exc:
         package = module.split(".")[0]
         raise ImportError(f"{feature} needs {package}, an optional dependency: pip install "
-                          f"sklstm[{extra}] (in zsh: pip install 'sklstm[{extra}]')") from exc
+                          f"sklstm[{extra}] (in zsh: pip install 'sklstm[{extra}]')"
+                          + (f"; {instead}" if instead else "")) from exc
 
 
 def optional_base(module, name):

@@ -30,6 +30,7 @@ from .. import (
 from .._utils.files import atomic_file, json_default
 from .._utils.validation import check_positive_int
 from ..compare import make_nblr
+from ..lstm import PRETRAINING_OPTIONS
 
 MODEL_FILE = "model.sklstm"
 MODEL_SUFFIX = ".sklstm"
@@ -104,9 +105,10 @@ def add_data_options(p):
     p.add_argument("--unlabeled", default=None, metavar="FILE",
                    help="texts without labels (a data file with the same text columns, "
                         "or a .txt file of one text a line) that the LSTM pretrains on")
-    p.add_argument("--pretraining", choices=("lm", "word2vec"), default="lm",
-                   help="how the LSTM learns from --unlabeled: a language model (lm, the "
-                        "default) or word2vec vectors")
+    p.add_argument("--pretraining", choices=PRETRAINING_OPTIONS, default="word2vec",
+                   help="how the LSTM learns from --unlabeled: word2vec vectors (the default: "
+                        "the better and cheaper; needs pip install 'sklstm[vectors]') or a "
+                        "language model (lm)")
     p.add_argument("--self-training", action="store_true",
                    help="then pseudo-label the third of the --unlabeled texts that the "
                         "LSTM and NB-LR are surest of, and fit the LSTM again "

@@ -20,6 +20,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_array, check_is_fitted
 
+from .._utils.optional import import_optional
 from .._utils.validation import check_labels, check_partly_labelled, is_marker
 from .._utils.warn import warn_caller
 from ._base import BaseLSTM
@@ -164,7 +165,7 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
                  device="auto", verbose=0, callbacks=None, embeddings=None,
                  freeze_embeddings=False, lr_schedule=None, warmup=0.1, conv_filters=None,
                  conv_kernel_size=5, checkpoint_dir=None, warm_start=False, vocab_size=None,
-                 threshold=0.5, unlabeled_label=None, pretraining=None, pretraining_epochs=None,
+                 threshold=0.5, unlabeled_label=None, pretraining="auto", pretraining_epochs=None,
                  memory=None, bag_ngrams=2, bag_prior="naive_bayes"):
         store(self, locals())
 
@@ -216,12 +217,31 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
         elif self.pretraining is None:
             warn_caller(f"{n} unlabelled rows are ignored; set pretraining='lm' or "
                         "'word2vec' to learn from them", UserWarning)
+        elif self._pretraining_method() is None:  # 'auto' beside given embeddings
+            warn_caller(f"{n} unlabelled rows are ignored: pretraining='auto' keeps the given "
+                        "embeddings as they are; set pretraining='lm' to train them on as a "
+                        "language model on every row", UserWarning)
         return ~unlabelled
+
+    def _pretraining_method(self):
+        """What this fit pretrains: ``pretraining``, with 'auto' resolved; or None."""
+        if self.pretraining != "auto":
+            return self.pretraining
+        if not self.n_unlabeled_ or self.embeddings is not None:
+            return None
+        return "word2vec"
 
     def _pretrain(self, X, module_params, device, *, partial=False):
         self.pretraining_history_ = []
-        if self.pretraining is None or partial:
+        method = None if partial else self._pretraining_method()
+        if method is None:
             return module_params, None
+        if self.pretraining == "auto":
+            import_optional("gensim.models", extra="vectors",
+                            feature=f"pretraining='auto' (word2vec vectors learnt from the "
+                                    f"{self.n_unlabeled_} unlabelled rows)",
+                            instead="or pass pretraining='lm' (no extra) or None (leave the "
+                                    "unlabelled rows out)")
         if self.pretraining == "word2vec" and self.embeddings is not None:
             raise ValueError("pretraining='word2vec' trains the embedding table itself; pass "
                              "embeddings=None, or pretraining='lm' to train the given "
@@ -237,7 +257,7 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
         random_state = self.random_state
         if not isinstance(random_state, (Integral, type(None))):  # a RandomState: draw a seed
             random_state = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-        result = pretrain(X, method=self.pretraining, module_params=encoder,
+        result = pretrain(X, method=method, module_params=encoder,
                           epochs=self.pretraining_epochs, random_state=random_state,
                           device=device, verbose=self.verbose, memory=self.memory)
         self.pretraining_history_ = list(result.history)

@@ -198,21 +198,29 @@ semi-supervised estimators use -1); of the labels' type: a number
 for numeric labels, a string such as ``''`` for string labels.
 Unlabelled rows are left out of the supervised training (classes,
 validation split, early stopping, class and sample weights,
-thresholds); with ``pretraining`` they are learnt from. None: every
+thresholds); ``pretraining`` learns from them. None: every
 row is labelled, so that a -1/+1 task never turns semi-supervised by
 accident. Single-label targets only.""", estimators=("classifier",)),
-    Param("pretraining", None, [StrOptions(set(PRETRAINING_OPTIONS)), None],
-          "{'lm', 'word2vec'} or None", """
+    Param("pretraining", "auto", [StrOptions({"auto", *PRETRAINING_OPTIONS}), None],
+          "{'auto', 'word2vec', 'lm'} or None", """
 What ``fit`` learns from all rows, labelled and unlabelled, before
 the supervised training, when it starts a new net (not on a
 ``warm_start`` or in ``partial_fit``); see the user guide's pretraining
-page. 'lm': the embedding and the LSTM are trained as a language model
-(forward: the next token; backward: the previous one), then start
-the classifier; of a bidirectional stack only the first layer,
-and not with ``conv_filters``. 'word2vec': word2vec vectors of the
-ids (gensim, ``pip install 'sklstm[vectors]'``) start the embedding
-table (instead of ``embeddings``; ``freeze_embeddings`` keeps them
-fixed). None: no pretraining.""", estimators=("classifier",), added="0.2.0", before=None),
+page. 'auto': 'word2vec' when ``y`` has unlabelled rows (see
+``unlabeled_label``) and no ``embeddings`` are given, else nothing.
+'word2vec': word2vec vectors of the ids (gensim,
+``pip install 'sklstm[vectors]'``) start the embedding table (instead
+of ``embeddings``; ``freeze_embeddings`` keeps them fixed); on IMDB the
+better and five times cheaper of the two. 'lm': the embedding and the
+LSTM are trained as a language model (forward: the next token;
+backward: the previous one), then start the classifier; of a
+bidirectional stack only the first layer, and not with
+``conv_filters``. None: no pretraining (unlabelled rows are then left
+out, with a warning).
+
+.. versionchanged:: 1.0.0
+   The default was None, which left unlabelled rows out unless
+   ``pretraining`` was set.""", estimators=("classifier",), added="0.2.0", before=None),
     Param("pretraining_epochs", None, [_positive(), None], "int or None", """
 Passes of the pretraining over all rows; None: 1 for 'lm', 5 for
 'word2vec'.""", estimators=("classifier",)),

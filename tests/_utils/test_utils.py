@@ -142,7 +142,7 @@ def test_warnings_from_deep_in_fit_name_the_users_line(signal_data):
     params = dict(embedding_dim=4, hidden_size=4, max_epochs=1, early_stopping=False,
                   validation_fraction=None, random_state=0)
     y_partly = np.where(np.arange(40) % 4 == 3, -1, y)
-    lstm = LSTMClassifier(**params, unlabeled_label=-1)
+    lstm = LSTMClassifier(**params, unlabeled_label=-1, pretraining=None)
     with pytest.warns(UserWarning, match="10 unlabelled rows are ignored") as direct:
         lstm.fit(X, y_partly)
     with pytest.warns(UserWarning, match="10 unlabelled rows are ignored") as piped:

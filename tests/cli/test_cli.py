@@ -288,14 +288,14 @@ def test_train_with_unlabeled_texts(reviews_table, tmp_path, capsys, self_traini
     more.write_text("a wonderful moving film\nthe plot drags on and on\n" * 15)
     model = tmp_path / "model.sklstm"
     status, out, err = run(["train", str(data), "--text-column", "text", "--max-epochs", "2",
-                            "--unlabeled", str(more), "--pretraining", "word2vec", "--out",
+                            "--unlabeled", str(more), "--out",  # word2vec, the default
                             str(model)] + (["--self-training"] if self_training else []),
                            capsys)
     assert status == 0, err
     assert "30 unlabelled texts" in err
     pipe = sklstm.load(model)   # the pipeline that predicts, whichever way it was fitted
     assert pipe[-1].pretraining == "word2vec" and set(pipe.classes_) == {"meh", "neg", "pos"}
-    meta = sklstm._persistence.load_metadata(model)
+    meta = sklstm.load_metadata(model)
     if self_training:   # at most a third of them (10) got pseudo-labels, in class quotas
         n = meta["n_pseudo_labels"]
         assert 0 < n <= 10 and pipe[-1].n_unlabeled_ == 30 - n

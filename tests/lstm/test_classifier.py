@@ -166,7 +166,7 @@ def test_train_only_rows_are_never_validated_on(signal_data, split_sizes):
     # Unlabelled rows leave with their mask entries: 75 labelled rows are train_only.
     y_partly = np.where(np.arange(200) % 4 == 3, -1, y_guess)
     with pytest.warns(UserWarning, match="50 unlabelled rows are ignored"):
-        clf = LSTMClassifier(**dict(params, unlabeled_label=-1)).fit(
+        clf = LSTMClassifier(**dict(params, unlabeled_label=-1, pretraining=None)).fit(
             X, y_partly, train_only=train_only)
     assert split_sizes(clf.history_) == (131, 19)   # ceil(25% of the 75 others)
 
@@ -673,7 +673,8 @@ def test_unlabelled_rows_are_left_out_of_the_supervised_fit(signal_data):
     weights = np.linspace(0.5, 2.0, len(y))
     with pytest.warns(UserWarning, match="60 unlabelled rows are ignored; set "
                                          "pretraining='lm' or 'word2vec'"):
-        semi = LSTMClassifier(**params, unlabeled_label=-1).fit(X, y_semi, sample_weight=weights)
+        semi = LSTMClassifier(**params, unlabeled_label=-1, pretraining=None).fit(
+            X, y_semi, sample_weight=weights)
     labelled = LSTMClassifier(**params).fit(X[:160], y[:160], sample_weight=weights[:160])
     assert semi.classes_.tolist() == [0, 1] and semi.n_unlabeled_ == 60
     assert labelled.n_unlabeled_ == 0
@@ -685,7 +686,7 @@ def test_unlabelled_rows_are_left_out_of_the_supervised_fit(signal_data):
 def test_string_labels_with_a_string_marker(signal_data):
     X, y, y_semi = _with_unlabelled(signal_data, marker="", labels=["neg", "pos"])
     with pytest.warns(UserWarning, match="unlabelled rows are ignored"):
-        clf = LSTMClassifier(**FIXED, unlabeled_label="").fit(X, list(y_semi))
+        clf = LSTMClassifier(**FIXED, unlabeled_label="", pretraining=None).fit(X, list(y_semi))
     assert clf.classes_.tolist() == ["neg", "pos"]
     assert set(clf.predict(X)) <= {"neg", "pos"}
     assert clf.score(X[:160], y[:160]) > 0.9

@@ -1,6 +1,7 @@
 """Tests for sklstm.lstm._pretraining: learning from unlabelled rows before supervised training."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -127,10 +128,11 @@ def test_word2vec_pretraining_carries_the_labels_to_words_seen_only_unlabelled(g
     X = np.vstack([X_seen[:80], X_all])
     y = np.concatenate([y_seen[:80], np.full(len(X_all), -1)])
     # The LSTM alone: only its word vectors can carry labels to unseen words.
-    params = dict(FIXED, max_epochs=15, vocab_size=30, unlabeled_label=-1, bag_ngrams=None)
+    params = dict(FIXED, max_epochs=15, vocab_size=30, unlabeled_label=-1, bag_ngrams=None,
+                  pretraining=None)
     with pytest.warns(UserWarning, match="1000 unlabelled rows are ignored"):
         supervised = LSTMClassifier(**params).fit(X, y)
-    pretrained = LSTMClassifier(**params, pretraining="word2vec",
+    pretrained = LSTMClassifier(**dict(params, pretraining="word2vec"),
                                 pretraining_epochs=10).fit(X, y)
     assert supervised.score(X_seen[80:], y_seen[80:]) > 0.9
     assert pretrained.score(X_seen[80:], y_seen[80:]) > 0.9
@@ -140,7 +142,8 @@ def test_word2vec_pretraining_carries_the_labels_to_words_seen_only_unlabelled(g
     # With the default bag of n-grams, which knows labelled n-grams only, the
     # LSTM learns less from the labelled words, but still carries most of it.
     params.pop("bag_ngrams")
-    default = LSTMClassifier(**params, pretraining="word2vec", pretraining_epochs=10).fit(X, y)
+    params.pop("pretraining")  # "auto": word2vec, as there are unlabelled rows
+    default = LSTMClassifier(**params, pretraining_epochs=10).fit(X, y)
     assert default.score(X_unseen, y_unseen) > 0.8
 
 
@@ -162,6 +165,58 @@ def test_word2vec_without_gensim_names_the_extra(monkeypatch):
     with pytest.raises(ImportError,
                        match=r"pretraining='word2vec' needs gensim.*sklstm\[vectors\]"):
         word2vec_embeddings(np.array([[2, 3]]), num_embeddings=4, dim=2)
+
+
+# ------------------------------------------------------------ the default
+
+
+def _partly_labelled(groups_data, n_labelled=60, n_unlabelled=300):
+    X, y = groups_data(n=n_labelled + n_unlabelled)
+    return X, np.where(np.arange(len(y)) < n_labelled, y, -1)
+
+
+def test_auto_pretrains_word2vec_given_unlabelled_rows(groups_data, count_calls):
+    pytest.importorskip("gensim")
+    X, y = _partly_labelled(groups_data)
+    calls = count_calls("sklstm.lstm._pretraining", "word2vec_embeddings")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing is left out: no warning
+        clf = LSTMClassifier(**FIXED, unlabeled_label=-1).fit(X, y)
+    assert clf.pretraining == "auto" and len(calls) == 1
+    assert clf.n_unlabeled_ == 300 and list(clf.pretraining_history_[0]) == [
+        "epochs", "n_tokens", "seconds"]
+    # The same fit as asking for word2vec by name.
+    named = LSTMClassifier(**FIXED, unlabeled_label=-1, pretraining="word2vec").fit(X, y)
+    np.testing.assert_array_equal(named.predict_proba(X), clf.predict_proba(X))
+
+
+def test_auto_pretrains_nothing_without_unlabelled_rows(groups_data, count_calls):
+    X, y = groups_data(n=60)
+    calls = count_calls("sklstm.lstm._pretraining", "pretrain")
+    for params in (dict(), dict(unlabeled_label=-1)):  # no marker, or no row marked
+        clf = LSTMClassifier(**FIXED, **params).fit(X, y)
+        assert clf.pretraining_history_ == [] and clf.n_unlabeled_ == 0
+    assert calls == []
+
+
+def test_auto_keeps_given_embeddings_and_says_the_rows_are_left_out(groups_data):
+    X, y = _partly_labelled(groups_data)
+    with pytest.warns(UserWarning, match=r"300 unlabelled rows are ignored: pretraining='auto' "
+                                         r"keeps the given embeddings .* pretraining='lm'"):
+        clf = LSTMClassifier(**FIXED, unlabeled_label=-1, embeddings=np.ones((40, 8))).fit(X, y)
+    assert clf.pretraining_history_ == []
+
+
+def test_auto_without_gensim_names_the_extra_and_the_alternatives(groups_data, monkeypatch):
+    import sys
+
+    X, y = _partly_labelled(groups_data)
+    monkeypatch.setitem(sys.modules, "gensim.models", None)
+    with pytest.raises(ImportError, match=r"pretraining='auto' \(word2vec vectors learnt from "
+                                          r"the 300 unlabelled rows\) needs gensim.*"
+                                          r"sklstm\[vectors\].*; or pass pretraining='lm' "
+                                          r"\(no extra\) or None"):
+        LSTMClassifier(**FIXED, unlabeled_label=-1).fit(X, y)
 
 
 # ---------------------------------------------------------------- memory
