@@ -42,7 +42,7 @@ from sklstm._utils.files import atomic_file  # noqa: E402
 from sklstm._utils.optional import import_optional  # noqa: E402
 from sklstm.compare import make_tfidf_logreg  # noqa: E402
 from sklstm.datasets import load_imdb  # noqa: E402
-from sklstm.explain import WORD_PATTERN, explain  # noqa: E402
+from sklstm.explain import METHODS, WORD_PATTERN, IntegratedGradients, explain  # noqa: E402
 from sklstm.lstm import sequence_lengths  # noqa: E402
 
 _TAG = re.compile(r"<[^<>]{0,200}>")
@@ -208,7 +208,7 @@ def main(argv=None):
     rows = {}
     for name, (model, method, options) in methods.items():
         start = time.perf_counter()
-        explanations = explain(model, X_test, method=method, **options)
+        explanations = explain(model, X_test, METHODS[method](**options))
         seconds = time.perf_counter() - start
         row = {"explain_s": round(seconds, 2), "options": options}
         row.update(deletion(deleters[name.split("_")[0]], explanations, args.ks))
@@ -229,7 +229,7 @@ def main(argv=None):
         start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # the misses are counted below
-            explanations = explain(lstm, X_speed, **ig_options)
+            explanations = explain(lstm, X_speed, IntegratedGradients(**ig_options))
         seconds = time.perf_counter() - start
         errors = np.array([e.completeness_error for e in explanations])
         speed = {"n_texts": len(X_speed), "seconds": round(seconds, 3),

@@ -32,7 +32,7 @@ __all__ = ["MOVED", "deprecated", "install", "old_module"]
 MOVED = {
     "sklstm.attributions": ("sklstm.explain", {
         "INTEGRATIONS": None, "Attributions": None, "attention_weights": None,
-        "integrated_gradients": None, "output_columns": "sklstm.explain._gradients"}),
+        "integrated_gradients": None, "output_columns": "sklstm.explain._model"}),
     "sklstm.base": ("sklstm.lstm._base", {
         "BaseLSTM": None, "PARAMETERS_DOC": "sklstm.lstm._params"}),
     "sklstm.baselines": ("sklstm.compare", {

@@ -10,12 +10,23 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import make_pipeline
 
 from sklstm import LSTMClassifier, LSTMRegressor, TextTokenizer
 from sklstm.compare import make_tfidf_logreg, make_tfidf_svm
-from sklstm.explain import ExplanationList, confident_predictions, explain, explanations_html
+from sklstm.explain import (
+    METHODS,
+    WORD_PATTERN,
+    Attention,
+    ExplanationList,
+    IntegratedGradients,
+    Occlusion,
+    confident_predictions,
+    explain,
+    explanations_html,
+)
 
 FILLER = "the film plot actors story was and a it very quite".split()
 SIGNALS = ["awful", "superb", "middling"]
@@ -122,8 +133,8 @@ def test_bag_of_ngrams_gets_its_exact_share(binary, data):
         module.output.bias.zero_()
         ids = torch.as_tensor(model[0].transform(texts[:4]), dtype=torch.long)
         shares = module.bag.contributions(ids).numpy()
-    for e, share in zip(explain(model, texts[:4], integration="midpoint", n_steps=2,
-                                tolerance=None), shares, strict=True):
+    method = IntegratedGradients(integration="midpoint", n_steps=2, tolerance=None)
+    for e, share in zip(explain(model, texts[:4], method), shares, strict=True):
         n = len(e.tokens)
         log_odds = share[:n, 1] - share[:n, 0]
         np.testing.assert_allclose(e.weights[:, 1], log_odds, rtol=1e-4, atol=1e-5)
@@ -133,8 +144,8 @@ def test_bag_of_ngrams_gets_its_exact_share(binary, data):
 @pytest.mark.parametrize("integration", ["trapezoid", "midpoint"])
 def test_other_quadratures_and_the_probability_space_are_complete(binary, data, integration):
     texts, _ = data
-    explanations = explain(binary, texts[:6], integration=integration, output="proba",
-                           max_steps=3200)
+    explanations = explain(binary, texts[:6], IntegratedGradients(
+        integration=integration, output="proba", max_steps=3200))
     for e in explanations:
         assert e.space == "proba"
         np.testing.assert_allclose(e.output, e.proba, atol=1e-5)
@@ -145,7 +156,7 @@ def test_other_quadratures_and_the_probability_space_are_complete(binary, data, 
 
 def test_without_tolerance_only_n_steps_are_used(binary, data):
     texts, _ = data
-    explanations = explain(binary, texts[:4], n_steps=3, tolerance=None)
+    explanations = explain(binary, texts[:4], IntegratedGradients(n_steps=3, tolerance=None))
     assert [e.n_steps for e in explanations] == [3] * 4
 
 
@@ -153,21 +164,21 @@ def test_a_miss_of_the_tolerance_is_refined_then_warned(binary, data):
     texts, _ = data
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        explanations = explain(binary, texts[:3], n_steps=2, max_steps=8, tolerance=1e-4,
-                               integration="gausslegendre")
+        explanations = explain(binary, texts[:3], IntegratedGradients(
+            n_steps=2, max_steps=8, tolerance=1e-4, integration="gausslegendre"))
     assert {e.n_steps for e in explanations} <= {2, 8} and explanations[0].n_steps == 8
     for integration in ("gausslegendre", "adaptive"):
         with pytest.warns(UserWarning, match=r"of 3 texts miss completeness by more than "
                           r"tolerance=1e-12 with 8 points .* raise max_steps \(now 8\)"):
-            explain(binary, texts[:3], n_steps=2, max_steps=8, tolerance=1e-12,
-                    integration=integration)
+            explain(binary, texts[:3], IntegratedGradients(
+                n_steps=2, max_steps=8, tolerance=1e-12, integration=integration))
 
 
 def test_adaptive_points_give_the_fine_fixed_rule_weights(binary, data):
     texts, _ = data
-    adaptive = explain(binary, texts[:6], tolerance=1e-4, max_steps=400)
-    fine = explain(binary, texts[:6], integration="gausslegendre", n_steps=400,
-                   tolerance=None)
+    adaptive = explain(binary, texts[:6], IntegratedGradients(tolerance=1e-4, max_steps=400))
+    fine = explain(binary, texts[:6], IntegratedGradients(integration="gausslegendre",
+                                                          n_steps=400, tolerance=None))
     # (The fixed rule misses completeness by up to 0.3% here: it is the rougher of the two.)
     for a, f in zip(adaptive, fine, strict=True):
         assert a.completeness_error <= 1e-4 and a.n_steps % 2 == 0 and a.n_steps <= 400
@@ -177,21 +188,23 @@ def test_adaptive_points_give_the_fine_fixed_rule_weights(binary, data):
 def test_adaptive_points_go_where_the_output_changes(multiclass):
     model, texts, _ = multiclass
     # This tiny model is saturated: its output changes abruptly along the path.
-    adaptive = explain(model, texts[:9], max_steps=400)
-    fixed = explain(model, texts[:9], integration="gausslegendre", n_steps=25,
-                    max_steps=400)
+    adaptive = explain(model, texts[:9], IntegratedGradients(max_steps=400))
+    fixed = explain(model, texts[:9], IntegratedGradients(integration="gausslegendre",
+                                                          n_steps=25, max_steps=400))
     assert all(e.completeness_error <= 0.01 for e in adaptive + fixed)
     # The same completeness for fewer gradients: where the fixed rule refines a text,
     # it computes it again at every point; the adaptive rule only cuts where it misses.
     used = np.mean([e.n_steps for e in adaptive]), np.mean([e.n_steps for e in fixed])
     assert used[0] < used[1], used
     # Without a tolerance a text gets its n_steps, as with a fixed rule.
-    assert {e.n_steps for e in explain(model, texts[:3], tolerance=None)} == {8}
+    assert {e.n_steps for e in explain(model, texts[:3],
+                                       IntegratedGradients(tolerance=None))} == {8}
 
 
 def test_integrated_gradients_multiclass(multiclass):
     model, texts, y = multiclass
-    explanations = explain(model, texts[:9], max_steps=400)  # a saturated tiny model
+    # a saturated tiny model
+    explanations = explain(model, texts[:9], IntegratedGradients(max_steps=400))
     assert [e.prediction for e in explanations] == y[:9].tolist()
     assert all(e.weights.shape == (len(e.tokens), 3) for e in explanations)
     _assert_signal_first(explanations)
@@ -206,7 +219,7 @@ def test_occlusion_finds_the_class_token(binary, data):
         # Leaving the class token out lowers the predicted class's probability.
         assert e.column_weights()[_signal_position(e)] > 0
         assert e.space == "proba" and np.isclose(e.proba.sum(), 1)
-    unk = explain(binary, texts[:12], method="occlusion", replace="unk")
+    unk = explain(binary, texts[:12], method=Occlusion(replace="unk"))
     _assert_signal_first(unk)
 
 
@@ -236,8 +249,8 @@ def test_multilabel_weights_have_a_column_per_label():
     labels = [["bad"] if c == 0 else ["good"] if c == 1 else ["bad", "good"] for c in y]
     model = _fit(LSTMClassifier(**FAST), texts, labels)
     # This tiny model is saturated: some texts need more points than the default 200.
-    found = {method: explain(model, texts[:4], method=method, max_steps=3200)
-             for method in ("integrated_gradients", "occlusion")}
+    found = {method.name: explain(model, texts[:4], method=method)
+             for method in (IntegratedGradients(max_steps=3200), Occlusion())}
     for explanations in found.values():
         for e in explanations:
             assert e.columns == ["bad", "good"] and e.weights.shape == (len(e.tokens), 2)
@@ -262,7 +275,7 @@ def test_regressor_weights_are_in_the_targets_units(data):
     occluded = explain(model, texts[:8], method="occlusion")
     _assert_signal_first(occluded)
     with pytest.raises(ValueError, match="not available for LSTMRegressor"):
-        explain(model, texts[:2], output="proba")
+        explain(model, texts[:2], IntegratedGradients(output="proba"))
 
 
 def test_tfidf_occlusion_explains_raw_texts(tfidf, binary):
@@ -308,7 +321,7 @@ def test_explanations_are_deterministic(binary, data):
         for a, b in zip(first, again, strict=True):
             np.testing.assert_array_equal(a.weights, b.weights)
     # Batching does not change the result beyond float rounding.
-    small = explain(binary, texts[:3], batch_size=70)
+    small = explain(binary, texts[:3], IntegratedGradients(batch_size=70))
     for a, b in zip(explain(binary, texts[:3]), small, strict=True):
         np.testing.assert_allclose(a.weights, b.weights, rtol=1e-4, atol=1e-5)
 
@@ -374,12 +387,46 @@ def test_unknown_method_and_bad_options(binary):
     with pytest.raises(ValueError, match="unknown method 'lime'; choose one of "
                        "integrated_gradients, attention, occlusion"):
         explain(binary, ["good"], method="lime")
-    bad = [dict(n_steps=0), dict(max_steps=0), dict(tolerance=-1), dict(batch_size=0),
-           dict(integration="simpson"), dict(output="odds"), dict(replace="mask"),
-           dict(n_steps=1, integration="trapezoid")]
-    for options in bad:
+    bad = [IntegratedGradients(n_steps=0), IntegratedGradients(max_steps=0),
+           IntegratedGradients(tolerance=-1), IntegratedGradients(batch_size=0),
+           IntegratedGradients(integration="simpson"), IntegratedGradients(output="odds"),
+           Occlusion(replace="mask"), Occlusion(batch_size=0), Attention(batch_size=1.5),
+           IntegratedGradients(n_steps=1, integration="trapezoid")]
+    for method in bad:
         with pytest.raises(ValueError, match="must|needs"):
+            explain(binary, ["good"], method)
+
+
+def test_the_options_of_sklstm_0x_still_work_and_warn(binary):
+    """explain(..., n_steps=...) of 0.x: each option goes to its method, with a FutureWarning."""
+    with pytest.warns(FutureWarning, match=r"explain\(\.\.\., n_steps=\.\.\.\) is deprecated .* "
+                                           r"use explain\(\.\.\., method=IntegratedGradients"
+                                           r"\(n_steps=3\)\) instead"):
+        old = explain(binary, ["good film"], n_steps=3, tolerance=None)
+    new = explain(binary, ["good film"], IntegratedGradients(n_steps=3, tolerance=None))
+    np.testing.assert_array_equal(old[0].weights, new[0].weights)
+    assert old[0].n_steps == 3
+    with pytest.warns(FutureWarning, match=r"method=Occlusion\(replace='unk'\)"):
+        [e] = explain(binary, ["good film"], method="occlusion", replace="unk")
+    assert e.method == "occlusion"
+    # Bad values are refused by name, as they were.
+    for options in (dict(n_steps=0), dict(replace="mask"), dict(batch_size=0)):
+        with pytest.raises(ValueError, match="must"):
             explain(binary, ["good"], **options)
+    with pytest.raises(TypeError, match=r"unexpected keyword arguments \['n_step'\]"):
+        explain(binary, ["good"], n_step=3)
+    with pytest.raises(TypeError, match=r"give them to it: IntegratedGradients\(\.\.\.\)"):
+        explain(binary, ["good"], IntegratedGradients(), n_steps=3)
+
+
+def test_methods_are_objects_of_their_own_options_reachable_by_name():
+    assert METHODS == {"integrated_gradients": IntegratedGradients, "attention": Attention,
+                       "occlusion": Occlusion}
+    assert repr(IntegratedGradients(n_steps=16)) == "IntegratedGradients(n_steps=16)"
+    assert Occlusion().get_params() == {"batch_size": None, "replace": "remove",
+                                        "token_pattern": WORD_PATTERN}
+    assert set(Attention().get_params()) == {"batch_size"}
+    assert clone(IntegratedGradients(n_steps=4)).n_steps == 4
 
 
 def test_occlusion_needs_predict_proba():

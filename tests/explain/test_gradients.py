@@ -1,6 +1,6 @@
-"""Integrated gradients and attention weights called directly (sklstm.explain._gradients): the
-named result, completeness, the column names, and what they refuse. explain() on top of
-them is tested in test_explain.py."""
+"""Integrated gradients and attention weights called directly (sklstm.explain._gradients and
+_attention): the named result, completeness, the column names (_model), and what they refuse.
+explain() on top of them is tested in test_api.py."""
 
 import numpy as np
 import pytest
@@ -8,13 +8,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import Ridge
 
 from sklstm import LSTMClassifier, LSTMRegressor, TextTokenizer
-from sklstm.explain._gradients import (
-    INTEGRATIONS,
-    Attributions,
-    attention_weights,
-    integrated_gradients,
-    output_columns,
-)
+from sklstm.explain import INTEGRATIONS, Attributions, attention_weights, integrated_gradients
+from sklstm.explain._model import output_columns
 
 TEXTS = ["a great film", "great fun", "a dull film", "dull stuff"] * 8
 TINY = dict(embedding_dim=8, hidden_size=8, max_epochs=10, lr=0.02, early_stopping=False,
