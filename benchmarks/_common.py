@@ -1,9 +1,11 @@
 """Helpers shared by the benchmark scripts: timing, memory, machine facts, JSON."""
 
+import datetime
 import json
 import os
 import platform
 import resource
+import shlex
 import statistics
 import sys
 import time
@@ -86,8 +88,34 @@ def machine_info():
     return info
 
 
+# The load average when the benchmark started: what else the machine was doing.
+_LOAD_AT_START = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+
+
+def run_info():
+    """How a result was produced: the command, the date, sklstm's version and the load.
+
+    The load average (one minute) at the start and at the time of writing shows
+    whether something else ran beside the benchmark, which its times depend on.
+    """
+    import sklstm
+
+    load = None
+    if _LOAD_AT_START is not None:
+        load = {"start": round(_LOAD_AT_START, 2), "end": round(os.getloadavg()[0], 2)}
+    script = Path(sys.argv[0])
+    try:
+        script = script.resolve().relative_to(Path.cwd())
+    except ValueError:
+        pass
+    return {"command": shlex.join(["python", str(script), *sys.argv[1:]]),
+            "date": datetime.date.today().isoformat(), "sklstm": sklstm.__version__,
+            "load_average": load}
+
+
 def write_json(path, payload):
-    """Write ``payload`` as indented JSON, atomically."""
+    """Write ``payload`` as indented JSON, atomically, with :func:`run_info` as ``"run"``."""
+    payload = {**payload, "run": payload.get("run") or run_info()}
     with atomic_file(Path(path)) as f:
         f.write(json.dumps(payload, indent=2, default=float).encode() + b"\n")
 

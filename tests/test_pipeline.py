@@ -175,6 +175,10 @@ def test_progress_bar_in_terminals_and_notebooks(monkeypatch, capsys, has_widget
 
     from skorch.callbacks import ProgressBar
 
+    from sklstm.lstm import _training
+
+    monkeypatch.setattr(_training, "interactive", lambda: True)  # a terminal, or a notebook
+
     real_find_spec = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: (
         (real_find_spec(name, *args) if has_widgets else None) if name == "ipywidgets"
@@ -187,6 +191,18 @@ def test_progress_bar_in_terminals_and_notebooks(monkeypatch, capsys, has_widget
     assert bar.detect_notebook is has_widgets
     err = capsys.readouterr().err
     assert "it/s" in err or "s/it" in err  # tqdm's text bar, in the terminal
+
+
+def test_a_log_gets_one_line_per_epoch_and_no_bar(capsys):
+    """Output to a file or a pipe (as pytest captures it): the epoch table, no bar redraws."""
+    clf = make_pipe(max_epochs=3, verbose=1).fit(TEXTS, LABELS)[-1]
+    assert "progress_bar" not in dict(clf.net_.callbacks_)
+    out, err = capsys.readouterr()
+    assert "\r" not in out + err
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert len(lines) == 2 + clf.n_iter_  # header, rule, then one line an epoch
+    assert lines[0].split()[0] == "epoch" and [line.split()[0] for line in lines[2:]] == \
+        [str(epoch) for epoch in range(1, clf.n_iter_ + 1)]
 
 
 def test_holdout_stacking_with_frozen_pipelines():

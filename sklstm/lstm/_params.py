@@ -132,8 +132,9 @@ the same model (on CPU with a fixed number of threads)."""),
     Param("device", "auto", [str, torch.device], "{'auto', 'cpu', 'cuda'} or str", """
 Torch device; 'auto' takes CUDA when it is available.""", fingerprint=False),
     Param("verbose", 0, ["verbose"], "int", """
-0 is silent; 1 or more prints a table of the epochs and shows a
-progress bar.""", fingerprint=False),
+0 is silent; 1 or more prints a table of the epochs, one line each,
+and, in a terminal or a notebook, a progress bar of the batches (not
+in a log file or a pipe, where each of its redraws would be a line).""", fingerprint=False),
     Param("callbacks", None, [list, None], "list of skorch callbacks or None", """
 Extra skorch callbacks (instances or ``(name, callback)`` pairs),
 added after sklstm's own.""", fingerprint=False),

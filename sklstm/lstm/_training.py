@@ -36,6 +36,7 @@ from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 
 from .._utils.hashing import array_fingerprint
+from .._utils.progress import interactive
 from .._utils.warn import warn_caller
 from ._batching import BucketIterator, n_batches, sequence_lengths
 from ._nets import ClassifierNet
@@ -267,9 +268,10 @@ class TrainingRun:
                 monitor="valid_loss", patience=est.patience, load_best=True)))
         if checkpoint is not None:
             callbacks.append(("checkpoint", checkpoint))
-        if est.verbose:
-            # In Jupyter, tqdm's widget bar needs ipywidgets (else it fails); without
-            # ipywidgets the text bar is used, which works in notebooks and terminals.
+        if est.verbose and interactive():
+            # A bar of the batches where a person watches; skorch's epoch table (one line
+            # an epoch) is all a log file or a pipe gets. In Jupyter, tqdm's widget bar
+            # needs ipywidgets (else it fails); without them the text bar is used.
             callbacks.append(("progress_bar", ProgressBar(
                 detect_notebook=importlib.util.find_spec("ipywidgets") is not None)))
         return callbacks + list(est.callbacks or [])

@@ -200,6 +200,10 @@ def test_compare_a_csv_writes_a_report(reviews_table, tmp_path, capsys):
                                "--label-column", "label", "--models", "tfidf_logreg,lstm",
                                "--max-epochs", "2", "--out", str(out)], capsys)
     assert status == 0, err
+    # Written to a file or a pipe (as here): the LSTM's epoch lines, no progress bar redraws.
+    assert "\r" not in stdout + err
+    epochs = [line.split()[0] for line in stdout.splitlines() if line.strip()[:1].isdigit()]
+    assert epochs[:2] == ["1", "2"]
     assert "holding out 18 of 90 texts (0.2)" in err
     report = json.loads((out / "results.json").read_text())
     assert report["n_train"] == 72 and report["n_test"] == 18

@@ -6,6 +6,7 @@ import torch
 from skorch.callbacks import Callback
 
 from sklstm import LSTMClassifier
+from sklstm.lstm import _training
 from sklstm.lstm._training import EVAL_BATCH_FACTOR, TrainingRun, validation_split
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -69,14 +70,17 @@ def test_split_never_holds_out_train_only_rows():
         run_for(validation_fraction=0.2).split(X_ids, Y, 0, train_only=np.ones(40, bool))
 
 
-def test_callbacks_come_in_order_and_follow_the_settings():
+def test_callbacks_come_in_order_and_follow_the_settings(monkeypatch):
     class Extra(Callback):
         pass
 
-    names = [name for name, _ in run_for(lr_schedule="cosine", verbose=1,
-                                         callbacks=[("extra", Extra())]).callbacks(n_train=40)]
+    run = run_for(lr_schedule="cosine", verbose=1, callbacks=[("extra", Extra())])
+    monkeypatch.setattr(_training, "interactive", lambda: True)  # watched: a bar
+    names = [name for name, _ in run.callbacks(n_train=40)]
     assert names == ["non_finite_loss", "progress", "lr_scheduler", "clip_grad",
                      "early_stopping", "progress_bar", "extra"]
+    monkeypatch.setattr(_training, "interactive", lambda: False)  # a log: no bar
+    assert "progress_bar" not in [name for name, _ in run.callbacks(n_train=40)]
     bare = run_for(clip_grad_norm=None, early_stopping=False, validation_fraction=None)
     assert [name for name, _ in bare.callbacks()] == ["non_finite_loss", "progress"]
 
