@@ -183,6 +183,20 @@ def test_damaged_files_give_clear_errors(saved, change, match):
         sklstm.load(saved)
 
 
+def test_a_file_from_a_future_version_names_both_versions(saved):
+    def future(members):
+        manifest = json.loads(members["manifest.json"])
+        manifest.update(format_version=FORMAT_VERSION + 1, sklstm_version="2.3.0")
+        members["manifest.json"] = json.dumps(manifest).encode()
+
+    rewrite(saved, future)
+    with pytest.raises(ModelFileError, match=rf"written by a newer sklstm \(2\.3\.0, "
+                       rf"format_version {FORMAT_VERSION + 1}\); this sklstm "
+                       rf"{sklstm.__version__} reads format_version up to {FORMAT_VERSION}: "
+                       "upgrade sklstm"):
+        sklstm.load(saved)
+
+
 def test_not_a_zip_and_truncated(saved, tmp_path):
     data = saved.read_bytes()
     for cut in (len(data) // 2, len(data) - 10, 100):

@@ -2,6 +2,7 @@
 
 import pickle
 import re
+import textwrap
 from pathlib import Path
 
 import joblib
@@ -90,10 +91,20 @@ def python_blocks(markdown):
     return re.findall(r"```python\n(.*?)```", markdown, flags=re.S)
 
 
-def test_readme_quick_start_runs_as_written(capsys, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # the README saves a model in the current folder
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    blocks = [b for b in python_blocks(readme) if "doctest: +SKIP" not in b]
+def rst_python_blocks(text):
+    """The ``.. code-block:: python`` blocks of an RST page, dedented."""
+    blocks = re.findall(r"\.\. code-block:: python\n\n((?:    .*\n|\n)+)", text)
+    return [textwrap.dedent(block) for block in blocks]
+
+
+def test_readme_quick_start_and_the_tour_run_as_written(capsys, tmp_path, monkeypatch):
+    """The README's quick start, then the user guide's tour, which continues it."""
+    monkeypatch.chdir(tmp_path)  # the tour saves a model in the current folder
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    tour = (root / "docs" / "user_guide" / "tour.rst").read_text(encoding="utf-8")
+    blocks = [b for b in python_blocks(readme) + rst_python_blocks(tour)
+              if "doctest: +SKIP" not in b]
     assert len(blocks) >= 2
     namespace = {}
     for block in blocks:

@@ -18,6 +18,7 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils.validation import check_is_fitted
 from skorch.history import History
 
+from .._compat import deprecated
 from .._utils.state import fitted_attributes
 from .._utils.torch import cpu_state_dict, resolve_device
 from .._utils.validation import check_row_mask, check_sample_weight, check_token_ids
@@ -226,7 +227,7 @@ class BaseLSTM(BaseEstimator):
     @property
     def n_vocab_(self):
         """Deprecated name of ``vocab_size_`` (sklstm 0.1)."""
-        warn_caller("n_vocab_ is deprecated and will be removed: use vocab_size_", FutureWarning)
+        deprecated("n_vocab_", "vocab_size_")
         return self.vocab_size_
 
     # ------------------------------------------------------------ prediction

@@ -441,8 +441,8 @@ def test_readme_commands_run_as_written(reviews_table, tmp_path, capsys, monkeyp
     from pathlib import Path
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    quick_start = readme[readme.index("## Quick start"):readme.index("```python")]
-    commands = re.findall(r"^    \.venv/bin/sklstm (.+)$", quick_start, flags=re.M)
+    section = readme[readme.index("## Your own CSV"):readme.index("## Learn more")]
+    commands = re.findall(r"^    sklstm (.+)$", section, flags=re.M)
     assert [c.split()[0] for c in commands] == ["compare", "train", "predict", "explain"]
     monkeypatch.chdir(tmp_path)
     reviews_table(tmp_path / "reviews.csv")
