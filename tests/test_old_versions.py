@@ -21,7 +21,7 @@ from sklearn.pipeline import Pipeline
 import sklstm
 
 DATA = Path(__file__).parent / "data"
-VERSIONS = ("0.1.0", "0.2.0", "0.3.0", "0.4.0")
+VERSIONS = ("0.1.0", "0.2.0", "0.3.0", "0.4.0", "1.0.0")
 REGRESSOR_SINCE = "0.2.0"
 # Probabilities and predictions are compared to the stored ones to within this
 # (absolute). Those of 0.2.0 on agree exactly; sklstm 0.1.0 took the softmax in
