@@ -45,6 +45,8 @@ each version (the script prints ``sklstm.__file__`` to show which one ran)::
     PYTHONPATH=/tmp/sklstm-0.3.0 /work/main/.venv/bin/python tests/data/make_model_files.py
     # 0.4.0 (rev 6c7be94)
     PYTHONPATH=/tmp/sklstm-0.4.0 /work/main/.venv/bin/python tests/data/make_model_files.py
+    # 1.0.0: from the checkout itself
+    .venv/bin/python tests/data/make_model_files.py
 
 (torch 2.13.0 CPU; the first model-0.1.0 files came from this script's first
 form, ``python tests/data/make_model_files.py``, under sklstm 0.1.0.)
