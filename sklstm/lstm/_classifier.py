@@ -104,8 +104,9 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
         narrower: widths follow each call's longest text.
     device_ : str
         The device used.
-    net_ : sklstm.lstm._nets.ClassifierNet or sklstm.lstm._nets.MultiLabelNet
-        The fitted skorch net.
+    net_ : skorch.NeuralNet
+        The fitted skorch net: a ``NeuralNetClassifier`` (a ``NeuralNet``
+        for multi-label targets) whose loss weighs each row.
     module_ : sklstm.lstm.LSTMTextModule
         The fitted PyTorch module (``net_.module_``).
     history_ : skorch.History

@@ -56,8 +56,9 @@ class LSTMRegressor(RegressorMixin, BaseLSTM):
         Width of the id matrix seen in ``fit``.
     device_ : str
         The device used.
-    net_ : sklstm.lstm._nets.RegressorNet
-        The fitted skorch net.
+    net_ : skorch.NeuralNet
+        The fitted skorch net: a ``NeuralNetRegressor`` whose loss weighs
+        each row.
     module_ : sklstm.lstm.LSTMTextModule
         The fitted PyTorch module (``net_.module_``).
     history_ : skorch.History
