@@ -102,7 +102,8 @@ MOVED = {
         "PAD_ID": None, "PAD_TOKEN": None, "UNK_ID": None, "UNK_TOKEN": None,
         "TextTokenizer": None, "check_texts": None}),
     "sklstm.training": ("sklstm.lstm._training", {
-        "EVAL_BATCH_FACTOR": None, "OPTIMIZERS": None, "RunResult": None, "TrainingRun": None,
+        "EVAL_BATCH_FACTOR": None, "OPTIMIZERS": "sklstm.lstm._params", "RunResult": None,
+        "TrainingRun": None,
         "validation_split": None}),
     "sklstm.vector_files": ("sklstm.vectors", {
         "FORMATS": None, "load_word_vectors": None, "save_word_vectors": None}),
@@ -115,33 +116,43 @@ _SINCE, _REMOVED_IN = "1.0", "2.0"
 _warned = set()
 
 
-def deprecated(old, new, *, once=True):
-    """Warn, with a FutureWarning at the user's line, that ``old`` is going; ``new`` replaces it.
+def deprecated(old, new=None, *, advice=None, once=True):
+    """Warn, with a FutureWarning at the user's line, that ``old`` is going.
 
     Parameters
     ----------
     old : str
         What is deprecated, as the user wrote it (``sklstm.classifier``, ``--input``).
-    new : str
-        What to use instead, as a full sentence's object: ``"sklstm.lstm.LSTMClassifier"``.
+    new : str or None, default=None
+        What to use instead: the message says "use <new> instead".
+    advice : str or None, default=None
+        What to do where there is nothing to use instead (``new`` is None).
     once : bool, default=True
         Warn only the first time ``old`` is used in this process.
     """
     if once and old in _warned:
         return
     _warned.add(old)
+    advice = f"use {new} instead" if new is not None else advice
     warn_caller(f"{old} is deprecated since sklstm {_SINCE} and will be removed in "
-                f"{_REMOVED_IN}: use {new} instead", FutureWarning)
+                f"{_REMOVED_IN}: {advice}", FutureWarning)
 
 
-def _public_path(module, name):
-    """Where a user should import ``name`` from: its package's face, if that exports it."""
+def _exports(face, name, value):
+    module = sys.modules.get(face) or importlib.import_module(face)
+    return name in getattr(module, "__all__", ()) and getattr(module, name, None) is value
+
+
+def _public_path(module, name, value):
+    """Where a user should import ``value`` from: ``sklstm`` itself for the headline names,
+    else the face of its package (the module's path up to its first private part); None
+    where no face exports it."""
     parts = module.split(".")
-    while len(parts) > 1 and parts[-1].startswith("_"):
-        parts.pop()
-    face = ".".join(parts)
-    exported = getattr(sys.modules.get(face) or importlib.import_module(face), "__all__", ())
-    return f"{face}.{name}" if name in exported else None
+    private = next((i for i, part in enumerate(parts) if part.startswith("_")), len(parts))
+    for face in ("sklstm", ".".join(parts[:private])):
+        if face.startswith("sklstm") and _exports(face, name, value):
+            return f"{face}.{name}"
+    return None
 
 
 class _OldModule(types.ModuleType):
@@ -154,10 +165,10 @@ class _OldModule(types.ModuleType):
         module, _, attribute = (names[name] or new).partition(":")
         attribute = attribute or name
         value = getattr(importlib.import_module(module), attribute)
-        public = _public_path(module, attribute)
-        deprecated(f"{self.__name__}.{name}",
-                   public or f"nothing: {name} is internal since sklstm {_SINCE} "
-                             f"({module}.{attribute})")
+        public = _public_path(module, attribute, value)
+        deprecated(f"{self.__name__}.{name}", public,
+                   advice=f"it is internal from sklstm {_SINCE} on ({module}.{attribute}), "
+                          "with no public replacement")
         return value
 
     def __dir__(self):

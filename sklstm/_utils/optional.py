@@ -28,7 +28,7 @@ def import_optional(module, *, extra, feature="this feature of sklstm", instead=
     Examples
     --------
     >>> from sklstm._utils.optional import import_optional
-    >>> import_optional("json", extra="compare").__name__
+    >>> import_optional("json", extra="vectors").__name__
     'json'
     >>> import_optional("no_such_module_here", extra="vectors", feature="Word2VecVectors")
     Traceback (most recent call last):

@@ -28,6 +28,7 @@ from .. import (
     load_metadata,
 )
 from .._utils.files import atomic_file, json_default
+from .._utils.optional import import_optional
 from .._utils.validation import check_positive_int
 from ..compare import make_nblr
 from ..lstm import PRETRAINING_OPTIONS
@@ -137,11 +138,19 @@ def learn_from_unlabeled(pipe, labels, args):
                                   verbose=True)
 
 
-def check_self_training(args):
-    """``--self-training`` needs ``--unlabeled``."""
+def check_unlabeled_options(args):
+    """``--self-training`` needs ``--unlabeled``, and ``--pretraining word2vec`` needs gensim:
+    said before any data is read or any model fitted."""
     if args.self_training and args.unlabeled is None:
         raise CommandError("--self-training pseudo-labels the --unlabeled texts: give them "
                            "with --unlabeled FILE")
+    if args.unlabeled is not None and args.pretraining == "word2vec":
+        try:
+            import_optional("gensim.models", extra="vectors",
+                            feature="--pretraining word2vec (the default with --unlabeled)",
+                            instead="or pass --pretraining lm, which needs no extra")
+        except ImportError as exc:
+            raise CommandError(str(exc)) from None
 
 
 def fitted_pipeline(model):

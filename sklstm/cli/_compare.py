@@ -21,7 +21,7 @@ from ..explain import confident_predictions, explain
 from ._common import (
     CommandError,
     add_data_options,
-    check_self_training,
+    check_unlabeled_options,
     environment,
     fitted_pipeline,
     fraction,
@@ -59,7 +59,7 @@ def run(args):
     """Compare the models, print the table, write the plots, results.json and report.html."""
     if args.cv is not None and (args.test is not None or args.test_fraction is not None):
         raise CommandError("--cv, --test and --test-fraction are alternatives: give one")
-    check_self_training(args)
+    check_unlabeled_options(args)
     models = _models(args)
     train = training_data(args)
     unlabeled = unlabeled_texts(args)

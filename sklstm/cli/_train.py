@@ -16,7 +16,7 @@ from ._common import (
     MODEL_SUFFIX,
     CommandError,
     add_data_options,
-    check_self_training,
+    check_unlabeled_options,
     environment,
     fitted_pipeline,
     is_model_file,
@@ -65,7 +65,7 @@ def run(args):
     """Fit the LSTM pipeline (in self-training with ``--self-training``) and save it."""
     out = Path(args.out)
     _check_train_out(out, args.force)
-    check_self_training(args)
+    check_unlabeled_options(args)
     data = training_data(args)
     unlabeled = unlabeled_texts(args)
     pipe, texts, labels = lstm_pipeline(args), data.texts, data.labels

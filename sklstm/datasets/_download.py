@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 from .._utils.files import temp_path
-from .._utils.progress import interactive
+from .._utils.progress import interactive, progress_bar
 
 __all__ = ["fetch"]
 
@@ -124,9 +124,5 @@ def _stream(url, f, timeout, chunk_size, verbose, hint):
 
 
 def _progress_bar(total, url):
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:  # pragma: no cover - tqdm comes with skorch
-        return None
-    return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024,
-                desc=url.rsplit("/", 1)[-1], file=sys.stderr)
+    return progress_bar(total=total, unit="B", unit_scale=True, unit_divisor=1024,
+                        desc=url.rsplit("/", 1)[-1], file=sys.stderr)

@@ -68,16 +68,16 @@ def _method(method, options):
     unknown = sorted(set(options) - set(known))
     if unknown:
         raise TypeError(f"explain() got unexpected keyword arguments {unknown}")
-    if options.get("replace", "remove") not in ("remove", "unk"):
-        raise ValueError(f"replace must be 'remove' or 'unk', got {options['replace']!r}")
-    batch_size = options.get("batch_size")
-    if batch_size is not None and (not isinstance(batch_size, Integral) or batch_size < 1):
-        raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
     cls = METHODS[method]
     for name, value in options.items():
-        owner = cls if name in _options(cls) else known[name]
-        deprecated(f"explain(..., {name}=...)",
-                   f"explain(..., method={owner.__name__}({name}={value!r}))")
+        if name in _options(cls):
+            deprecated(f"explain(..., {name}=...)",
+                       f"explain(..., method={cls.__name__}({name}={value!r}))")
+        else:  # ignored by this method, as it was; but refused when bad, as it was
+            known[name](**{name: value}).validate()
+            deprecated(f"explain(..., {name}=...)",
+                       advice=f"it has no effect with method={method!r} (it is an option of "
+                              f"{known[name].__name__}): leave it out")
     return cls(**{name: value for name, value in options.items() if name in _options(cls)})
 
 
@@ -159,7 +159,7 @@ def explain(model, texts, method="integrated_gradients", **options):
     >>> e.method, e.n_steps >= 16
     ('integrated_gradients', True)
     """
-    method = _method(method, options)
+    method = _method(method, options).validate()
     parts = sklstm_parts(model)
     if parts is None and method.needs_pipeline:
         raise ValueError(

@@ -296,6 +296,17 @@ def _adaptive(path, n_texts, ends, *, n_steps, tolerance, max_steps):
     return [sum(interval[4] for interval in text) for text in intervals], used
 
 
+def _check_options(*, n_steps, integration, tolerance, max_steps, batch_size):
+    """Refuse bad options of :func:`integrated_gradients` by name, before any work."""
+    for name, value in (("n_steps", n_steps), ("max_steps", max_steps),
+                        ("batch_size", batch_size)):
+        if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    if tolerance is not None and not (isinstance(tolerance, (int, float)) and tolerance > 0):
+        raise ValueError(f"tolerance must be a positive number or None, got {tolerance!r}")
+    _quadrature(int(n_steps), integration)
+
+
 class Attributions(NamedTuple):
     """What :func:`integrated_gradients` gives, one entry per text."""
 
@@ -372,13 +383,8 @@ def integrated_gradients(estimator, ids, *, output=None, n_steps=8, integration=
     True
     """
     check_is_fitted(estimator)
-    for name, value in (("n_steps", n_steps), ("max_steps", max_steps),
-                        ("batch_size", batch_size)):
-        if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
-    if tolerance is not None and not (isinstance(tolerance, (int, float)) and tolerance > 0):
-        raise ValueError(f"tolerance must be a positive number or None, got {tolerance!r}")
-    _quadrature(int(n_steps), integration)  # check the rule before any work
+    _check_options(n_steps=n_steps, integration=integration, tolerance=tolerance,
+                   max_steps=max_steps, batch_size=batch_size)
     explained = _output_transform(estimator, output)
     lengths = sequence_lengths(ids)
     n_columns = len(output_columns(estimator))
@@ -505,6 +511,15 @@ class IntegratedGradients(ExplanationMethod):
         self.tolerance = tolerance
         self.max_steps = max_steps
         self.batch_size = batch_size
+
+    def validate(self):
+        if self.output not in (None, "logit", "proba", "log_proba", "prediction"):
+            raise ValueError(f"output must be 'logit', 'proba' or 'log_proba', got "
+                             f"{self.output!r}")
+        _check_options(n_steps=self.n_steps, integration=self.integration,
+                       tolerance=self.tolerance, max_steps=self.max_steps,
+                       batch_size=self.rows_per_pass())
+        return self
 
     def explain_ids(self, estimator, ids, outputs):
         found = integrated_gradients(

@@ -15,13 +15,32 @@ __all__ = ["ExplanationMethod"]
 
 
 class ExplanationMethod(BaseEstimator):
-    """Base class of the explanation methods; not for direct use.
+    """Base class of the explanation methods, and of a method of your own.
 
     A subclass sets :attr:`name` and :attr:`default_batch_size`, takes its
     options as keyword-only constructor arguments that ``__init__`` only
-    stores, and implements :meth:`explain_ids` (and, for a method that
-    explains any model on raw texts, :meth:`explain_texts` with
-    :attr:`needs_pipeline` False).
+    stores (its ``batch_size`` among them), checks them in :meth:`validate`
+    and implements :meth:`explain_ids` (and, for a method that explains any
+    model on raw texts, :meth:`explain_texts` with :attr:`needs_pipeline`
+    False). An instance is then a ``method`` of :func:`~sklstm.explain.explain`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm.explain import ExplanationMethod
+    >>> class Uniform(ExplanationMethod):
+    ...     \"\"\"Every token of a text weighs the same: a baseline to compare with.\"\"\"
+    ...     name = "uniform"
+    ...
+    ...     def __init__(self, *, batch_size=None):
+    ...         self.batch_size = batch_size
+    ...
+    ...     def explain_ids(self, estimator, ids, outputs):
+    ...         lengths = (np.asarray(ids) != 0).sum(axis=1)
+    ...         weights = [np.full((n, outputs.shape[1]), 1 / max(n, 1)) for n in lengths]
+    ...         return {"weights": weights, "space": "uniform"}
+    >>> Uniform().validate()
+    Uniform()
     """
 
     #: The method's name in :data:`~sklstm.explain.METHODS`.
@@ -39,6 +58,11 @@ class ExplanationMethod(BaseEstimator):
             raise ValueError(f"batch_size must be a positive int or None, got "
                              f"{self.batch_size!r}")
         return self.batch_size or self.default_batch_size
+
+    def validate(self):
+        """Refuse a bad option by name (ValueError), before any work; returns self."""
+        self.rows_per_pass()
+        return self
 
     def explain_ids(self, estimator, ids, outputs):
         """Each text's token weights from a fitted sklstm ``estimator`` and its token ``ids``.

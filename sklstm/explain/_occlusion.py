@@ -150,16 +150,16 @@ class Occlusion(ExplanationMethod):
         self.token_pattern = token_pattern
         self.batch_size = batch_size
 
-    def _check(self):
+    def validate(self):
         if self.replace not in ("remove", "unk"):
             raise ValueError(f"replace must be 'remove' or 'unk', got {self.replace!r}")
-        return self.rows_per_pass()
+        return super().validate()
 
     def explain_ids(self, estimator, ids, outputs):
-        rows = self._check()
-        weights = _occlude_ids(estimator, ids, outputs, replace=self.replace, batch_size=rows)
+        weights = _occlude_ids(estimator, ids, outputs, replace=self.replace,
+                               batch_size=self.rows_per_pass())
         return {"weights": weights, "space": "prediction" if is_regressor(estimator) else "proba"}
 
     def explain_texts(self, model, texts, outputs):
-        rows = self._check()
-        return _occlude_texts(model, texts, outputs, pattern=self.token_pattern, batch_size=rows)
+        return _occlude_texts(model, texts, outputs, pattern=self.token_pattern,
+                              batch_size=self.rows_per_pass())

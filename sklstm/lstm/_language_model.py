@@ -22,7 +22,7 @@ import torch
 from skorch.dataset import Dataset
 from torch import nn
 
-from .._utils.progress import interactive
+from .._utils.progress import interactive, progress_bar
 from ._batching import BucketIterator, sequence_lengths
 
 __all__ = ["LM_BATCH_SIZE", "LM_DROPOUT", "LM_LR", "LM_MAX_STEPS", "LanguageModel",
@@ -232,9 +232,7 @@ def _progress(iterable, *, total, verbose, desc):
     """The batches, behind a progress bar where one belongs (verbose, watched live)."""
     if not (verbose and interactive()):
         return iterable
-    from tqdm import tqdm  # a dependency of skorch
-
-    return tqdm(iterable, total=total, desc=desc, leave=False)
+    return progress_bar(iterable, total=total, desc=desc, leave=False)
 
 
 def pretrain_language_model(module, X, *, epochs=1, lr=LM_LR, batch_size=LM_BATCH_SIZE,

@@ -29,7 +29,7 @@ from ._network import POOLING_OPTIONS
 from ._pretraining import PRETRAINING_OPTIONS
 from .callbacks import SCHEDULES
 
-__all__ = ["OPTIMIZERS", "PARAMETERS_DOC", "PARAMS", "Param", "constraints", "docstring",
+__all__ = ["LOSSES", "OPTIMIZERS", "PARAMETERS_DOC", "PARAMS", "Param", "constraints", "docstring",
            "earlier_behaviour", "fingerprint_excluded", "module_params", "signature_names",
            "store"]
 
@@ -37,11 +37,18 @@ BOTH = ("classifier", "regressor")
 
 #: The values of ``optimizer``.
 OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "sgd": torch.optim.SGD}
+#: The values of ``loss`` (of the regressor): the criterion of each.
+LOSSES = {"squared_error": torch.nn.MSELoss, "huber": torch.nn.HuberLoss}
 _SAME = object()
 
 
 def _positive():
     return Interval(Integral, 1, None, closed="left")
+
+
+def _one_of(options, *, none=False):
+    """A docstring type of a choice: ``"{'a', 'b'}"``, with ``" or None"``."""
+    return "{" + ", ".join(repr(o) for o in options) + "}" + (" or None" if none else "")
 
 
 class Param(NamedTuple):
@@ -89,15 +96,14 @@ Width of each LSTM direction.""", module=True),
 Number of stacked LSTM layers.""", module=True),
     Param("bidirectional", True, ["boolean"], "bool", """
 Whether the LSTM also reads each text backwards.""", module=True),
-    Param("pooling", "max", [StrOptions(set(POOLING_OPTIONS))],
-          "{'max', 'mean', 'last', 'attention'}", """
+    Param("pooling", "max", [StrOptions(set(POOLING_OPTIONS))], _one_of(POOLING_OPTIONS), """
 How per-step outputs become one vector per text
 (see :class:`~sklstm.lstm.LSTMTextModule`).""", module=True),
     Param("dropout", 0.3, [Interval(Real, 0, 1, closed="left")], "float", """
 Dropout between LSTM layers and before the output layer.""", module=True),
     Param("embedding_dropout", 0.0, [Interval(Real, 0, 1, closed="left")], "float", """
 Dropout on the word vectors.""", module=True),
-    Param("optimizer", "adam", [StrOptions(set(OPTIMIZERS))], "{'adam', 'adamw', 'sgd'}", """
+    Param("optimizer", "adam", [StrOptions(set(OPTIMIZERS))], _one_of(OPTIMIZERS), """
 Optimiser."""),
     Param("lr", 2e-3, [Interval(Real, 0, None, closed="neither")], "float", """
 Learning rate."""),
@@ -148,7 +154,7 @@ vocabulary. Their width ``dim`` is the embedding width:
 Keep the given ``embeddings`` fixed during training (ignored without
 them)."""),
     Param("lr_schedule", None, [StrOptions(set(SCHEDULES)), None],
-          "{'onecycle', 'cosine'} or None", """
+          _one_of(SCHEDULES, none=True), """
 Learning-rate schedule, stepped after every training batch over
 ``max_epochs`` epochs: 'onecycle' rises from ``lr / 25`` to ``lr``
 during the first ``warmup`` share of the batches, then anneals to
@@ -182,8 +188,7 @@ Rows of the embedding table. None: the largest id of the first fit
 plus one (or the rows of ``embeddings``). Give the tokenizer's
 ``vocab_size_`` when the first fit may not see every id, as with
 ``partial_fit`` on a stream (and a fixed ``TextTokenizer(vocabulary=...)``)."""),
-    Param("loss", "squared_error", [StrOptions({"squared_error", "huber"})],
-          "{'squared_error', 'huber'}", """
+    Param("loss", "squared_error", [StrOptions(set(LOSSES))], _one_of(LOSSES), """
 The training loss, on the standardised targets: the mean squared
 error, or the Huber loss (squared within one standard deviation of
 the target, linear beyond), which outliers sway less.""", estimators=("regressor",)),
@@ -203,7 +208,7 @@ thresholds); ``pretraining`` learns from them. None: every
 row is labelled, so that a -1/+1 task never turns semi-supervised by
 accident. Single-label targets only.""", estimators=("classifier",)),
     Param("pretraining", "auto", [StrOptions({"auto", *PRETRAINING_OPTIONS}), None],
-          "{'auto', 'word2vec', 'lm'} or None", """
+          _one_of(("auto", *PRETRAINING_OPTIONS), none=True), """
 What ``fit`` learns from all rows, labelled and unlabelled, before
 the supervised training, when it starts a new net (not on a
 ``warm_start`` or in ``partial_fit``); see the user guide's pretraining

@@ -34,7 +34,7 @@ from ._network import LSTMTextModule
 __all__ = ["DEFAULT_EPOCHS", "PRETRAINING_OPTIONS", "PretrainingResult", "pretrain",
            "word2vec_embeddings"]
 
-#: The values of ``pretraining`` besides None.
+#: The pretraining methods: the values of ``pretraining`` besides 'auto' and None.
 PRETRAINING_OPTIONS = ("lm", "word2vec")
 #: Epochs of each method when ``pretraining_epochs`` is None.
 DEFAULT_EPOCHS = {"lm": 1, "word2vec": 5}

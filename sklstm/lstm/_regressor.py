@@ -7,18 +7,16 @@ standardised inside ``fit`` (predictions come back in the targets' units).
 """
 
 import numpy as np
-import torch
 from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._utils.validation import first_missing, is_missing
 from ._base import BaseLSTM
 from ._nets import RegressorNet
-from ._params import constraints, docstring, store
+from ._params import LOSSES, constraints, docstring, store
 
 __all__ = ["LSTMRegressor"]
 
-_LOSSES = {"squared_error": torch.nn.MSELoss, "huber": torch.nn.HuberLoss}
 
 
 class LSTMRegressor(RegressorMixin, BaseLSTM):
@@ -149,7 +147,7 @@ class LSTMRegressor(RegressorMixin, BaseLSTM):
         return ((y2 - self.target_mean_) / self.target_scale_).astype(np.float32)
 
     def _run_settings(self):
-        return dict(net_class=RegressorNet, criterion=_LOSSES[self.loss], stratify=False)
+        return dict(net_class=RegressorNet, criterion=LOSSES[self.loss], stratify=False)
 
     def _n_outputs(self):
         return self.n_outputs_

@@ -10,7 +10,7 @@ rest of ``fit``, each step a small method:
 - :meth:`~TrainingRun.split`: the (stratified) validation split,
   :func:`validation_split`;
 - per-row weights (sample and class weights) carried with the ids into the
-  loss of :mod:`sklstm.lstm`;
+  loss of the skorch nets of ``_nets.py``;
 - :meth:`~TrainingRun.callbacks`: the NaN guard, progress, learning-rate
   schedule, gradient clipping, early stopping, checkpoint and progress bar;
 - :meth:`~TrainingRun.build_net`: the skorch net;
@@ -135,7 +135,7 @@ class TrainingRun:
     device : str
         The resolved torch device.
     net_class : type, default=ClassifierNet
-        The skorch net (one of :mod:`sklstm.lstm`).
+        The skorch net (one of ``_nets.py``).
     criterion : type, default=torch.nn.CrossEntropyLoss
         The loss, built with ``reduction='none'`` (the net weighs its rows).
     net_params : dict or None, default=None
@@ -147,7 +147,7 @@ class TrainingRun:
     initial_weights : dict of str to array-like, or None, default=None
         Weights that replace the random start of a new net's module, by
         parameter name (a part of its state dict, such as the embedding and
-        LSTM that :mod:`sklstm.lstm` trained).
+        LSTM that the pretraining of ``_pretraining.py`` trained).
     bag_prior : {'naive_bayes'} or None, default=None
         With 'naive_bayes', a new net's bag of n-grams (if it has one) scales
         its rows by naive-Bayes factors counted on the training rows (the

@@ -24,12 +24,26 @@ def test_a_terminal_is_watched_and_a_file_or_pipe_is_not(tmp_path):
 
 def test_a_jupyter_kernel_is_watched_whatever_its_streams(monkeypatch):
     ZMQInteractiveShell = type("ZMQInteractiveShell", (), {})
+    ColabShell = type("Shell", (ZMQInteractiveShell,), {})  # Google Colab's derives from it
     TerminalInteractiveShell = type("TerminalInteractiveShell", (), {})
-    for shell, expected in ((ZMQInteractiveShell(), True), (TerminalInteractiveShell(), False),
-                            (None, False)):
+    for shell, expected in ((ZMQInteractiveShell(), True), (ColabShell(), True),
+                            (TerminalInteractiveShell(), False), (None, False)):
         fake = types.SimpleNamespace(get_ipython=lambda shell=shell: shell)
         monkeypatch.setitem(sys.modules, "IPython", fake)
         assert in_notebook() is expected
         assert interactive(io.StringIO()) is expected
     monkeypatch.delitem(sys.modules, "IPython")
     assert not in_notebook()
+
+
+def test_the_bar_is_the_text_bar_outside_notebooks(monkeypatch):
+    import tqdm
+
+    from sklstm._utils import progress
+
+    with progress.progress_bar(range(3), disable=True) as bar:
+        assert type(bar) is tqdm.tqdm and list(bar) == [0, 1, 2]
+    monkeypatch.setattr(progress, "in_notebook", lambda: True)
+    monkeypatch.setattr(progress.importlib.util, "find_spec", lambda name: None)  # no widgets
+    with progress.progress_bar(total=3, disable=True) as bar:
+        assert type(bar) is tqdm.tqdm  # tqdm's widget bar would fail without ipywidgets

@@ -283,6 +283,22 @@ def test_train_a_model_file_then_predict_a_csv(reviews_table, tmp_path, capsys):
     assert len(stdout.splitlines()) == 21
 
 
+@pytest.mark.parametrize("command", ["train", "compare"])
+def test_unlabeled_texts_without_gensim_stop_before_any_fit(reviews_table, tmp_path, capsys,
+                                                            monkeypatch, command):
+    data = reviews_table(tmp_path / "reviews.csv")
+    more = tmp_path / "more.txt"
+    more.write_text("a wonderful moving film\n" * 5)
+    monkeypatch.setitem(sys.modules, "gensim.models", None)  # a plain install
+    out = tmp_path / ("model.sklstm" if command == "train" else "results")
+    status, _, err = run([command, str(data), "--unlabeled", str(more), "--out", str(out)],
+                         capsys)
+    assert status == 1 and err.count("\n") == 1
+    assert ("--pretraining word2vec (the default with --unlabeled) needs gensim" in err
+            and "sklstm[vectors]" in err and "or pass --pretraining lm" in err)
+    assert "reading" not in err and not out.exists()  # nothing read, fitted or written
+
+
 @pytest.mark.parametrize("self_training", [False, True])
 def test_train_with_unlabeled_texts(reviews_table, tmp_path, capsys, self_training):
     import sklstm

@@ -192,7 +192,7 @@ def test_auto_pretrains_word2vec_given_unlabelled_rows(groups_data, count_calls)
 
 def test_auto_pretrains_nothing_without_unlabelled_rows(groups_data, count_calls):
     X, y = groups_data(n=60)
-    calls = count_calls("sklstm.lstm._pretraining", "pretrain")
+    calls = count_calls("sklstm.lstm._classifier", "pretrain")
     for params in (dict(), dict(unlabeled_label=-1)):  # no marker, or no row marked
         clf = LSTMClassifier(**FIXED, **params).fit(X, y)
         assert clf.pretraining_history_ == [] and clf.n_unlabeled_ == 0
