@@ -88,21 +88,46 @@ def machine_info():
     return info
 
 
-# The load average when the benchmark started: what else the machine was doing.
-_LOAD_AT_START = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+def _busy_seconds():
+    """CPU seconds the whole machine has been busy (all cores, from /proc/stat), or None."""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()[1:]
+    except OSError:  # pragma: no cover - not Linux
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_seconds():
+    """CPU seconds of this process and of the children it has waited for."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+# What the machine and this process had spent when the benchmark started.
+_START = (time.perf_counter(), _busy_seconds(), _own_seconds())
+
+
+def other_cpu():
+    """The cores that other processes kept busy, on average, since the benchmark started:
+    0 where it ran alone, up to the number of cores. Its times depend on it."""
+    wall, busy, own = _START
+    if busy is None:  # pragma: no cover - not Linux
+        return None
+    seconds = time.perf_counter() - wall
+    others = (_busy_seconds() - busy) - (_own_seconds() - own)
+    return round(max(others, 0.0) / max(seconds, 1e-9), 2)
 
 
 def run_info():
-    """How a result was produced: the command, the date, sklstm's version and the load.
+    """How a result was produced: the command, the date, sklstm's version and what else ran.
 
-    The load average (one minute) at the start and at the time of writing shows
-    whether something else ran beside the benchmark, which its times depend on.
+    ``other_cpu`` is the number of cores that other processes kept busy on
+    average during the run (:func:`other_cpu`): 0 where the benchmark ran alone.
     """
     import sklstm
 
-    load = None
-    if _LOAD_AT_START is not None:
-        load = {"start": round(_LOAD_AT_START, 2), "end": round(os.getloadavg()[0], 2)}
     script = Path(sys.argv[0])
     try:
         script = script.resolve().relative_to(Path.cwd())
@@ -110,7 +135,7 @@ def run_info():
         pass
     return {"command": shlex.join(["python", str(script), *sys.argv[1:]]),
             "date": datetime.date.today().isoformat(), "sklstm": sklstm.__version__,
-            "load_average": load}
+            "other_cpu": other_cpu()}
 
 
 def write_json(path, payload):
@@ -126,6 +151,7 @@ class Report:
     def __init__(self, title):
         self.title = title
         self.figures = {}
+        self.units = {}
         print(f"# {title}", flush=True)
 
     def section(self, title):
@@ -135,11 +161,13 @@ class Report:
 
     def add(self, section, key, value, unit="", fmt="{:,.1f}"):
         self.figures.setdefault(section, {})[key] = value
+        if unit:
+            self.units.setdefault(section, {})[key] = unit
         shown = fmt.format(value) if isinstance(value, (int, float)) else str(value)
         print(f"  {key:<48} {shown} {unit}".rstrip(), flush=True)
         return value
 
     def save(self, path, **extra):
         write_json(path, {"title": self.title, "machine": machine_info(), **extra,
-                          "figures": self.figures})
+                          "figures": self.figures, "units": self.units})
         print(f"\nwrote {path}", flush=True)

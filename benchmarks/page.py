@@ -30,7 +30,8 @@ Every figure below is read from the JSON file that a benchmark script in
 with it. Times depend on the machine and on what else ran on it: the load
 average at the start and end of each run is recorded beside them, and
 ratios measured in one run (against a bare PyTorch layer, a hand-written
-loop, a baseline) compare better across machines than seconds do. Accuracy
+loop, a baseline) compare better across machines than seconds do. Each run
+records how many cores other processes kept busy meanwhile (0: it ran alone). Accuracy
 is measured on IMDB's 25,000 test reviews (Maas et al., 2011) after fitting
 on its 25,000 training reviews unless a section says otherwise; models and
 defaults were chosen on splits of the training reviews.
@@ -98,10 +99,8 @@ def provenance(result):
         versions.insert(0, f"sklstm {run['sklstm']}")
     if versions:
         parts.append(", ".join(versions))
-    load = run.get("load_average")
-    if load:
-        parts.append(f"load average {load['start']:.2f} at the start, {load['end']:.2f} at "
-                     "the end")
+    if run.get("other_cpu") is not None:
+        parts.append(f"other processes kept {run['other_cpu']:.2f} cores busy on average")
     return "Produced by " + "; ".join(parts) + ".\n"
 
 
@@ -111,8 +110,10 @@ def perf_section(result):
     out = [heading("Speed and memory (benchmarks/perf.py)"), provenance(result), ""]
     for key, figures in result.get("figures", {}).items():
         title = figures.get("_title", key)
-        rows = [(name, number(value)) for name, value in figures.items() if name != "_title"]
-        out += [f"**{title}**", "", table(("figure", "value"), rows)]
+        units = result.get("units", {}).get(key, {})
+        rows = [(name, number(value), units.get(name, "")) for name, value in figures.items()
+                if name != "_title"]
+        out += [f"**{title}**", "", table(("figure", "value", "unit"), rows)]
     return "\n".join(out)
 
 
@@ -124,8 +125,11 @@ def accuracy_section(results):
     out += ["One model a run, fitted on the 25,000 training reviews and scored on the "
             "25,000 test reviews.", "",
             table(("model", "test accuracy", "fit s", "predict s", "peak RSS MiB"), rows)]
-    out += [f"- ``{r['model']}``: {provenance(r)}" for r in sorted(results,
-                                                                   key=lambda r: r["model"])]
+    by_run = {}
+    for r in sorted(results, key=lambda r: r["model"]):
+        by_run.setdefault(provenance(r), []).append(r["model"])
+    for text, models in by_run.items():
+        out.append(text if len(by_run) == 1 else f"- {', '.join(models)}: {text}")
     return "\n".join(out) + "\n"
 
 

@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import page  # noqa: E402
 
 RUN = {"command": "python benchmarks/x.py --fast", "date": "2026-12-07", "sklstm": "1.0.0",
-       "load_average": {"start": 0.12, "end": 1.5}}
+       "other_cpu": 0.03}
 MACHINE = {"cpu": "Some CPU", "cores": 2, "torch_threads": 2, "torch": "2.13.0+cpu",
            "sklearn": "1.8.0", "skorch": "1.2.0", "cuda": None}
 
@@ -30,7 +30,8 @@ def test_the_committed_page_is_what_the_committed_results_make():
 
 def test_every_section_renders_its_figures_and_their_provenance(tmp_path):
     _write(tmp_path / "perf.json", {"figures": {"training": {
-        "_title": "Training speed", "fit / bare LSTM": 0.8754, "tokens/s": 30820.4}}})
+        "_title": "Training speed", "fit / bare LSTM": 0.8754, "fit": 30820.4}},
+        "units": {"training": {"fit": "tok/s"}}})
     _write(tmp_path / "accuracy" / "nblr.json", {
         "model": "nblr", "test_accuracy": 0.91732, "fit_s": 83.2, "predict_s": 12.0,
         "peak_rss_mb": 3500.0})
@@ -46,12 +47,12 @@ def test_every_section_renders_its_figures_and_their_provenance(tmp_path):
                                "aopc": {"top": 0.453, "random": 0.01}, "explain_s": 218.0}}})
     _write(tmp_path / "tables.json", {"n_rows": 1000, "read": {"data.csv": {"seconds": 1.5}}})
     text = page.build(tmp_path)
-    for figure in ("0.8754", "30,820", "91.73%", "2.066", "87.22% ± 0.14, 4 s",
+    for figure in ("0.8754", "30,820\n     - tok/s", "91.73%", "2.066", "87.22% ± 0.14, 4 s",
                    "0.311 (0.010)", "1,000", "data.csv / seconds"):
         assert figure in text, figure
     assert text.count("Produced by ``python benchmarks/x.py --fast`` on 2026-12-07; Some CPU "
                       "(2 cores, 2 torch threads); sklstm 1.0.0, torch 2.13.0+cpu") == 6
-    assert "load average 0.12 at the start, 1.50 at the end" in text
+    assert "other processes kept 0.03 cores busy on average" in text
     out = tmp_path / "page.rst"
     assert page.main(["--results", str(tmp_path), "--out", str(out)]) == 0
     assert out.read_text() == text

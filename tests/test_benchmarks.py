@@ -51,6 +51,10 @@ def test_accuracy_sample_run_and_summary(imdb_data_home, tmp_path):
                   str(tmp_path), "tfidf_logreg")
     result = json.loads((tmp_path / "tfidf_logreg.json").read_text())
     assert 0.5 < result["test_accuracy"] <= 1.0
+    # Where the figure came from: the command, and what else ran meanwhile.
+    run = result["run"]
+    assert run["command"].startswith("python benchmarks/accuracy.py --sample 400")
+    assert run["sklstm"] and run["date"] and 0 <= run["other_cpu"] <= os.cpu_count()
     assert "test accuracy" in stdout
     assert "tfidf_logreg" in _run(imdb_data_home, "benchmarks/accuracy.py", "--summary",
                                   "--results", str(tmp_path))
