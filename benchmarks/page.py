@@ -27,11 +27,11 @@ Benchmarks
 
 Every figure below is read from the JSON file that a benchmark script in
 ``benchmarks/`` wrote, under the command, date, machine and versions shown
-with it. Times depend on the machine and on what else ran on it: the load
-average at the start and end of each run is recorded beside them, and
-ratios measured in one run (against a bare PyTorch layer, a hand-written
-loop, a baseline) compare better across machines than seconds do. Each run
-records how many cores other processes kept busy meanwhile (0: it ran alone). Accuracy
+with it. Times depend on the machine and on what else ran on it: each run
+records how many cores other processes kept busy meanwhile (0: it ran
+alone), and ratios measured in one run (against a bare PyTorch layer, a
+hand-written loop, a baseline) compare better across machines than seconds
+do. Accuracy
 is measured on IMDB's 25,000 test reviews (Maas et al., 2011) after fitting
 on its 25,000 training reviews unless a section says otherwise; models and
 defaults were chosen on splits of the training reviews.
