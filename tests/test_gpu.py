@@ -13,6 +13,7 @@ from sklearn.pipeline import make_pipeline
 
 import sklstm
 from sklstm import LSTMClassifier, LSTMRegressor, TextTokenizer
+from sklstm._utils import torch as torch_utils
 from sklstm.explain import explain
 
 TEXTS = ["a great film", "loved it", "what a bore", "awful film"] * 8
@@ -70,7 +71,7 @@ def _unpickle_on_cpu_machine(data, monkeypatch):
 @pytest.mark.parametrize("how", ["pickle", "sklstm.save"])
 def test_a_model_fitted_on_cuda_loads_and_predicts_on_a_cpu_only_machine(how, tmp_path,
                                                                          monkeypatch):
-    pipe = _pipe(device="cuda").fit(TEXTS, LABELS)
+    pipe = _pipe(device="cuda", precision="float32").fit(TEXTS, LABELS)
     expected = pipe.predict_proba(TEXTS)
     if how == "pickle":
         loaded = _unpickle_on_cpu_machine(pickle.dumps(pipe), monkeypatch)
@@ -86,8 +87,23 @@ def test_a_model_fitted_on_cuda_loads_and_predicts_on_a_cpu_only_machine(how, tm
 
 
 @pytest.mark.gpu
-def test_integrated_gradients_on_cuda_match_the_same_model_on_the_cpu(monkeypatch):
+def test_auto_precision_is_bfloat16_on_a_cuda_gpu_that_has_it(monkeypatch):
+    if not torch.cuda.is_bf16_supported(including_emulation=False):
+        pytest.skip("this GPU lacks native bfloat16")
     pipe = _pipe(device="cuda").fit(TEXTS, LABELS)
+    clf = pipe[-1]
+    assert clf.precision_ == "bfloat16"
+    assert {p.dtype for p in clf.module_.parameters()} == {torch.float32}
+    expected = pipe.predict_proba(TEXTS)
+    # On a CPU without bfloat16 the same model predicts in float32.
+    loaded = _unpickle_on_cpu_machine(pickle.dumps(pipe), monkeypatch)
+    monkeypatch.setattr(torch_utils, "bf16_missing", lambda device: "AMX")
+    np.testing.assert_allclose(loaded.predict_proba(TEXTS), expected, atol=0.02)
+
+
+@pytest.mark.gpu
+def test_integrated_gradients_on_cuda_match_the_same_model_on_the_cpu(monkeypatch):
+    pipe = _pipe(device="cuda", precision="float32").fit(TEXTS, LABELS)
     texts = ["a great film", "what a bore, awful"]
     on_gpu = explain(pipe, texts, n_steps=16, integration="gausslegendre")
     on_cpu = explain(_unpickle_on_cpu_machine(pickle.dumps(pipe), monkeypatch), texts,

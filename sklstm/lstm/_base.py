@@ -20,7 +20,7 @@ from skorch.history import History
 
 from .._compat import deprecated
 from .._utils.state import fitted_attributes
-from .._utils.torch import cpu_state_dict, resolve_device
+from .._utils.torch import cpu_state_dict, precision_dtype, resolve_device
 from .._utils.validation import check_row_mask, check_sample_weight, check_token_ids
 from .._utils.warn import warn_caller
 from ..vectors import check_embedding_matrix
@@ -98,6 +98,8 @@ class BaseLSTM(BaseEstimator):
         state = dict(state)
         if "n_vocab_" in state:  # sklstm 0.1
             state["vocab_size_"] = state.pop("n_vocab_")
+        if "net_" in state or "device_" in state:  # fitted before sklstm 1.1
+            state.setdefault("precision_", "float32")
         return state
 
     # --------------------------------------------------------------- fitting
@@ -179,6 +181,8 @@ class BaseLSTM(BaseEstimator):
         learnt; without, the fitted net trains on.
         """
         self.device_ = resolve_device(self.device)
+        self.precision_ = "float32" if precision_dtype(self.precision, self.device_) is None \
+            else "bfloat16"
         module_params = self._module_params(X)
         if X is None:
             return module_params, None

@@ -104,6 +104,9 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
         narrower: widths follow each call's longest text.
     device_ : str
         The device used.
+    precision_ : {'float32', 'bfloat16'}
+        The precision the last training ran at (``precision`` resolved on
+        ``device_``; 'float32' for models saved before sklstm 1.1).
     net_ : skorch.NeuralNet
         The fitted skorch net: a ``NeuralNetClassifier`` (a ``NeuralNet``
         for multi-label targets) whose loss weighs each row.
@@ -163,7 +166,7 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
                  optimizer="adam", lr=2e-3, weight_decay=0.0, batch_size=64,
                  max_epochs=10, clip_grad_norm=1.0, early_stopping=True, patience=2,
                  validation_fraction=0.1, class_weight=None, random_state=None,
-                 device="auto", verbose=0, callbacks=None, embeddings=None,
+                 device="auto", precision="float32", verbose=0, callbacks=None, embeddings=None,
                  freeze_embeddings=False, lr_schedule=None, warmup=0.1, conv_filters=None,
                  conv_kernel_size=5, checkpoint_dir=None, warm_start=False, vocab_size=None,
                  threshold=0.5, unlabeled_label=None, pretraining="auto", pretraining_epochs=None,
@@ -260,7 +263,8 @@ class LSTMClassifier(ClassifierMixin, BaseLSTM):
             random_state = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
         result = pretrain(X, method=method, module_params=encoder,
                           epochs=self.pretraining_epochs, random_state=random_state,
-                          device=device, verbose=self.verbose, memory=self.memory)
+                          device=device, precision=self.precision, verbose=self.verbose,
+                          memory=self.memory)
         self.pretraining_history_ = list(result.history)
         if result.embeddings is not None:
             module_params = dict(module_params, embeddings=result.embeddings,

@@ -23,6 +23,7 @@ from skorch.dataset import Dataset
 from torch import nn
 
 from .._utils.progress import interactive, progress_bar
+from .._utils.torch import autocast, precision_dtype
 from ._batching import BucketIterator, sequence_lengths
 
 __all__ = ["LM_BATCH_SIZE", "LM_DROPOUT", "LM_LR", "LM_MAX_STEPS", "LanguageModel",
@@ -223,7 +224,7 @@ class LanguageModel(nn.Module):
                 continue
             hidden = self.dropout(out[:-1][real])
             result = self.heads[_HEADS[direction]](hidden, targets[real])
-            nll = nll - result.output.sum()
+            nll = nll - result.output.float().sum()
             n_tokens += int(real.sum())
         return nll, n_tokens
 
@@ -236,7 +237,8 @@ def _progress(iterable, *, total, verbose, desc):
 
 
 def pretrain_language_model(module, X, *, epochs=1, lr=LM_LR, batch_size=LM_BATCH_SIZE,
-                            max_steps=LM_MAX_STEPS, seed=0, device="cpu", verbose=0):
+                            max_steps=LM_MAX_STEPS, seed=0, device="cpu", precision="float32",
+                            verbose=0):
     """Train the embedding and LSTM of ``module`` as a language model on ``X``, in place.
 
     Adam, gradients clipped to norm 1; rows cut into windows of
@@ -261,6 +263,10 @@ def pretrain_language_model(module, X, *, epochs=1, lr=LM_LR, batch_size=LM_BATC
         Seeds the softmax heads, dropout and the batch order.
     device : str, default="cpu"
         Torch device.
+    precision : {'auto', 'float32', 'bfloat16'}, default='float32'
+        Precision of the forward passes (bfloat16 autocast or float32, see
+        :func:`~sklstm._utils.torch.precision_dtype`); the loss and the
+        weights stay float32.
     verbose : int, default=0
         1 or more: a line with each epoch's loss, perplexity and speed, and
         in a terminal or a notebook a progress bar during the epoch.
@@ -283,6 +289,7 @@ def pretrain_language_model(module, X, *, epochs=1, lr=LM_LR, batch_size=LM_BATC
         raise ValueError("language-model pretraining needs rows of at least 2 tokens; "
                          "every row of X has fewer")
     devices = [torch.device(device)] if str(device).startswith("cuda") else []
+    dtype = precision_dtype(precision, device)
     history = []
     with torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
@@ -299,7 +306,9 @@ def pretrain_language_model(module, X, *, epochs=1, lr=LM_LR, batch_size=LM_BATC
             bar = _progress(batches, total=len(batches), verbose=verbose,
                             desc=f"pretraining epoch {epoch}/{epochs}")
             for Xb, _ in bar:
-                nll, n_tokens = model(Xb.to(device))
+                with autocast(device, dtype):
+                    nll, n_tokens = model(Xb.to(device))
+                nll = nll.float()
                 if not n_tokens:
                     continue
                 optimizer.zero_grad()

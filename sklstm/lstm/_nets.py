@@ -7,6 +7,11 @@ The weights travel with the ids as ``X = {"X": ids, "sample_weight": w}``
 (:class:`~sklstm.lstm.BucketIterator` batches both); for prediction a
 plain id matrix is enough.
 
+The forward pass runs at the net's ``precision`` (bfloat16 autocast or
+float32, :func:`~sklstm._utils.torch.precision_dtype`); its outputs, the
+loss and the weights stay float32. Prediction runs without autograd
+(``torch.inference_mode``).
+
 - :class:`ClassifierNet`: one class per row, softmax over the classes;
 - :class:`MultiLabelNet`: any number of labels per row, one sigmoid each;
 - :class:`RegressorNet`: one or more continuous targets.
@@ -14,7 +19,10 @@ plain id matrix is enough.
 
 import torch
 from skorch import NeuralNet, NeuralNetClassifier, NeuralNetRegressor
+from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
+
+from .._utils.torch import autocast, precision_dtype
 
 __all__ = ["ClassifierNet", "MultiLabelNet", "RegressorNet", "WeightedLossMixin"]
 
@@ -25,12 +33,34 @@ class WeightedLossMixin:
     The criterion must be built with ``reduction='none'``. Rows without a
     weight (a plain ``X``) count alike; a batch whose weights are all zero
     has a loss of zero, and so no gradient.
+
+    ``precision`` (an argument of the net, 'float32' for nets pickled before
+    it existed) sets the autocast of the forward pass: see
+    :func:`~sklstm._utils.torch.precision_dtype`, whose training rules hold
+    where gradients are computed, and its prediction rules elsewhere.
     """
+
+    def __init__(self, *args, precision="float32", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.precision = precision
 
     def infer(self, x, **fit_params):
         if isinstance(x, dict):  # the ids and their weights: the module reads the ids
             x = x["X"]
-        return super().infer(x, **fit_params)
+        dtype = precision_dtype(getattr(self, "precision", "float32"), self.device,
+                                training=torch.is_grad_enabled())
+        with autocast(self.device, dtype):
+            y = super().infer(x, **fit_params)
+        return y if dtype is None else y.float()
+
+    def evaluation_step(self, batch, training=False):
+        if training:
+            return super().evaluation_step(batch, training=True)
+        self.check_is_fitted()
+        Xi, _ = unpack_data(batch)
+        with torch.inference_mode():
+            self._set_training(False)
+            return self.infer(Xi)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         y_true = to_tensor(y_true, device=self.device)

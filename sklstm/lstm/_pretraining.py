@@ -26,6 +26,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_memory
 
 from .._utils.optional import import_optional
+from .._utils.torch import precision_dtype
 from ..vectors import WordVectors
 from ._batching import sequence_lengths
 from ._language_model import LM_DROPOUT, encoder_weights, pretrain_language_model
@@ -129,7 +130,8 @@ class PretrainingResult(NamedTuple):
     """Per-epoch records of the language model, or word2vec's one record."""
 
 
-def _pretrain(X, *, method, module_params, epochs, random_state, device="cpu", verbose=0):
+def _pretrain(X, *, method, module_params, epochs, random_state, device="cpu",
+              precision="float32", verbose=0):
     """:func:`pretrain` without the cache (what the cache stores)."""
     seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
     if method == "word2vec":
@@ -144,12 +146,12 @@ def _pretrain(X, *, method, module_params, epochs, random_state, device="cpu", v
         torch.manual_seed(seed)
         module = LSTMTextModule(**dict(module_params, num_classes=1, dropout=LM_DROPOUT))
     history = pretrain_language_model(module, X, epochs=epochs, seed=seed, device=device,
-                                      verbose=verbose)
+                                      precision=precision, verbose=verbose)
     return PretrainingResult(weights=encoder_weights(module), embeddings=None, history=history)
 
 
 def pretrain(X, *, method, module_params, epochs=None, random_state=None, device="cpu",
-             verbose=0, memory=None):
+             precision="float32", verbose=0, memory=None):
     """Pretrain on all rows of ``X``: a language model or word2vec; cached with ``memory``.
 
     Parameters
@@ -171,13 +173,16 @@ def pretrain(X, *, method, module_params, epochs=None, random_state=None, device
         Seeds the pretraining.
     device : str, default="cpu"
         Torch device of the language model.
+    precision : {'auto', 'float32', 'bfloat16'}, default='float32'
+        Precision of the language model's forward passes (see
+        :func:`~sklstm._utils.torch.precision_dtype`); word2vec ignores it.
     verbose : int, default=0
         1 or more: progress and a line per epoch.
     memory : str, joblib.Memory or None, default=None
         Cache of the results (a folder, or a ``joblib.Memory``), keyed by
-        ``X``, ``method``, ``module_params``, ``epochs`` and
-        ``random_state`` (not ``device`` or ``verbose``). None caches
-        nothing.
+        ``X``, ``method``, ``module_params``, ``epochs``,
+        ``random_state`` and, for 'lm', the precision it resolves to (not
+        ``device`` or ``verbose``). None caches nothing.
 
     Returns
     -------
@@ -202,7 +207,10 @@ def pretrain(X, *, method, module_params, epochs=None, random_state=None, device
         raise ValueError(f"random_state must be an int or None, got {random_state!r}")
     if isinstance(memory, str) or hasattr(memory, "__fspath__"):
         memory = str(memory)
+    # The precision a language model runs at changes its result; word2vec's does not.
+    dtype = precision_dtype(precision, device) if method == "lm" else None
     run = check_memory(memory).cache(_pretrain, ignore=["device", "verbose"])
     return run(np.ascontiguousarray(X), method=method, module_params=dict(module_params),
                epochs=int(epochs), random_state=None if random_state is None else
-               int(random_state), device=str(device), verbose=verbose)
+               int(random_state), device=str(device),
+               precision="float32" if dtype is None else "bfloat16", verbose=verbose)

@@ -54,6 +54,9 @@ class LSTMRegressor(RegressorMixin, BaseLSTM):
         Width of the id matrix seen in ``fit``.
     device_ : str
         The device used.
+    precision_ : {'float32', 'bfloat16'}
+        The precision the last training ran at (``precision`` resolved on
+        ``device_``; 'float32' for models saved before sklstm 1.1).
     net_ : skorch.NeuralNet
         The fitted skorch net: a ``NeuralNetRegressor`` whose loss weighs
         each row.
@@ -93,10 +96,11 @@ class LSTMRegressor(RegressorMixin, BaseLSTM):
                  bidirectional=True, pooling="max", dropout=0.3, embedding_dropout=0.0,
                  optimizer="adam", lr=2e-3, weight_decay=0.0, batch_size=64,
                  max_epochs=10, clip_grad_norm=1.0, early_stopping=True, patience=2,
-                 validation_fraction=0.1, random_state=None, device="auto", verbose=0,
-                 callbacks=None, embeddings=None, freeze_embeddings=False, lr_schedule=None,
-                 warmup=0.1, conv_filters=None, conv_kernel_size=5, checkpoint_dir=None,
-                 warm_start=False, vocab_size=None, loss="squared_error", bag_ngrams=None):
+                 validation_fraction=0.1, random_state=None, device="auto",
+                 precision="float32", verbose=0, callbacks=None, embeddings=None,
+                 freeze_embeddings=False, lr_schedule=None, warmup=0.1, conv_filters=None,
+                 conv_kernel_size=5, checkpoint_dir=None, warm_start=False, vocab_size=None,
+                 loss="squared_error", bag_ngrams=None):
         store(self, locals())
 
     def __sklearn_tags__(self):

@@ -304,6 +304,7 @@ class TrainingRun:
             callbacks=self.callbacks() if callbacks is None else callbacks,
             module__bag_prior=self.bag_prior is not None,
             device=self.device,
+            precision=est.precision,
             verbose=est.verbose,
             **(self.net_params or {}),
         )
@@ -356,6 +357,7 @@ class TrainingRun:
         net.batch_size = est.batch_size
         net.iterator_valid__batch_size = est.batch_size * EVAL_BATCH_FACTOR
         net.verbose = est.verbose
+        net.precision = est.precision
         net.lr = est.lr
         for group in net.optimizer_.param_groups:
             group["lr"] = est.lr
