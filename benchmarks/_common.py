@@ -138,6 +138,54 @@ def run_info():
             "other_cpu": other_cpu()}
 
 
+def bare_epoch_seconds(X, *, device="cpu", width=128, batch_size=64, training=True,
+                       dtype=None):
+    """Seconds of one pass of the bare layer over the id matrix ``X``: the yardstick of cost.
+
+    The bare layer is an embedding, a bidirectional ``nn.LSTM`` of ``width``
+    per direction and max pooling over the real steps, in batches of
+    ``batch_size`` rows sorted by length; ``training`` runs forward and
+    backward (weight gradients), else a forward pass without autograd.
+    ``dtype`` (such as ``torch.bfloat16``) runs it under autocast. No
+    optimizer, no loss beyond a sum: what any network of this shape must do.
+    """
+    from torch import nn
+
+    from sklstm.lstm import sequence_lengths
+
+    torch.manual_seed(0)
+    emb = nn.Embedding(int(X.max()) + 1, width, padding_idx=0).to(device)
+    lstm = nn.LSTM(width, width, bidirectional=True).to(device)
+    lengths = np.maximum(sequence_lengths(X), 1)
+    order = np.argsort(lengths, kind="stable")
+    batches = []
+    for start in range(0, len(X), batch_size):
+        rows = order[start:start + batch_size]
+        n = int(lengths[rows].max())
+        batches.append((torch.from_numpy(X[rows, :n].astype(np.int64)).to(device),
+                        torch.from_numpy(lengths[rows]).to(device)))
+
+    def one(ids, lens):
+        with torch.autocast(torch.device(device).type, dtype=dtype, enabled=dtype is not None):
+            h = lstm(emb(ids.t()))[0]
+            steps = torch.arange(ids.shape[1], device=ids.device).unsqueeze(1)
+            return h.masked_fill((steps >= lens).unsqueeze(-1), float("-inf")).amax(dim=0)
+
+    one(*batches[-1])  # warm-up on the longest batch
+    start = time.perf_counter()
+    for ids, lens in batches:
+        if training:
+            emb.zero_grad()
+            lstm.zero_grad()
+            one(ids, lens).float().sum().backward()
+        else:
+            with torch.inference_mode():
+                one(ids, lens)
+    if str(device).startswith("cuda"):
+        torch.cuda.synchronize()
+    return time.perf_counter() - start
+
+
 def write_json(path, payload):
     """Write ``payload`` as indented JSON, atomically, with :func:`run_info` as ``"run"``."""
     payload = {**payload, "run": payload.get("run") or run_info()}

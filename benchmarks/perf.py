@@ -21,7 +21,13 @@ Sections, each measured side by side in the same run:
 - threads: torch's thread count in the parent and inside
   ``cross_validate(n_jobs=2)`` workers, and the speed-up of ``n_jobs=2``;
 - memory: peak RSS of fitting the default pipeline on the full train set
-  (one epoch, in a fresh process) and of streaming predictions.
+  (one epoch, in a fresh process) and of streaming predictions;
+- cost: the default ``LSTMClassifier`` (and the same at ``precision='bfloat16'``)
+  fitted on 5,000 train reviews and scored on 5,000 test reviews, its fit in
+  bare float32 epochs (one forward + backward pass of the bare layer over the
+  same ids, :func:`_common.bare_epoch_seconds`) and its prediction against a
+  bare float32 forward pass (batches of 256); and the bare layer's own
+  speed-up under bfloat16 autocast.
 
 ``--sections training inference`` runs only those. The Keras row needs
 TensorFlow: ``pip install -e ".[keras]"`` (the ``keras`` extra), else it is
@@ -44,9 +50,15 @@ import torch
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import Report, current_rss_mb, peak_rss_mb, timed  # noqa: E402
+from _common import (  # noqa: E402
+    Report,
+    bare_epoch_seconds,
+    current_rss_mb,
+    peak_rss_mb,
+    timed,
+)
 from sklearn.feature_extraction.text import CountVectorizer  # noqa: E402
-from sklearn.model_selection import cross_validate  # noqa: E402
+from sklearn.model_selection import cross_validate, train_test_split  # noqa: E402
 from sklearn.pipeline import Pipeline  # noqa: E402
 from skorch.callbacks import Callback  # noqa: E402
 from skorch.dataset import Dataset  # noqa: E402
@@ -61,7 +73,7 @@ from sklstm.lstm import (  # noqa: E402
 
 BATCH = 64
 WIDTH = 128
-SECTIONS = ("tokenizer", "training", "inference", "threads", "streaming", "memory")
+SECTIONS = ("tokenizer", "training", "inference", "threads", "streaming", "memory", "cost")
 
 
 # ------------------------------------------------------------------ tokenizer
@@ -377,6 +389,55 @@ def bench_streaming(report, n_texts):
     report.add(sec, "texts per second", result["texts_per_s"], "texts/s", "{:,.0f}")
 
 
+# ----------------------------------------------------------------------- cost
+
+
+def _stratified(texts, y, n, seed=0):
+    index, _ = train_test_split(np.arange(len(y)), train_size=n, stratify=y, random_state=seed)
+    return [texts[i] for i in index], np.asarray(y)[index]
+
+
+def bench_cost(report, X_train, y_train, X_test, y_test, device, n):
+    """The default fit and prediction in units of the bare layer's work, and their accuracy."""
+    sec = "cost"
+    report.section(f"{sec} (default LSTMClassifier, {n} IMDB train reviews, scored on {n} "
+                   f"test reviews, device {device})")
+    texts, y = _stratified(X_train, y_train, n)
+    test_texts, y_t = _stratified(X_test, y_test, n)
+    tok = TextTokenizer()
+    ids = tok.fit_transform(texts)
+    test_ids = tok.transform(test_texts)
+    bare = {}
+    for name, dtype in (("float32", None), ("bfloat16", torch.bfloat16)):
+        bare[name] = (bare_epoch_seconds(ids, device=device, dtype=dtype),
+                      bare_epoch_seconds(test_ids, device=device, dtype=dtype, training=False,
+                                         batch_size=256))
+    report.add(sec, "bare epoch (fwd+bwd, float32) s", bare["float32"][0], "s", "{:.2f}")
+    report.add(sec, "bare forward pass over the test ids (float32) s", bare["float32"][1], "s",
+               "{:.2f}")
+    report.add(sec, "bare fwd+bwd speed-up under bfloat16 autocast",
+               bare["float32"][0] / bare["bfloat16"][0], "x", "{:.2f}")
+    report.add(sec, "bare forward speed-up under bfloat16 autocast",
+               bare["float32"][1] / bare["bfloat16"][1], "x", "{:.2f}")
+    for label, params in (("default", {}), ("bfloat16", {"precision": "bfloat16"})):
+        clf = LSTMClassifier(random_state=0, device=device, **params)
+        start = time.perf_counter()
+        clf.fit(ids, y)
+        fit_s = time.perf_counter() - start
+        start = time.perf_counter()
+        accuracy = float(np.mean(clf.predict(test_ids) == y_t))
+        predict_s = time.perf_counter() - start
+        row = f"{label} ({clf.precision_})"
+        report.add(sec, f"{row}: test accuracy (target >= 0.880)", accuracy, "", "{:.4f}")
+        report.add(sec, f"{row}: fit s", fit_s, "s", "{:.1f}")
+        report.add(sec, f"{row}: epochs run (best)",
+                   f"{clf.n_iter_} ({int(np.argmin(clf.history_[:, 'valid_loss'])) + 1})")
+        report.add(sec, f"{row}: fit in bare float32 epochs (target <= 3.0)",
+                   fit_s / bare["float32"][0], "", "{:.2f}")
+        report.add(sec, f"{row}: predict / bare float32 forward (target <= 0.6)",
+                   predict_s / bare["float32"][1], "", "{:.2f}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="benchmarks/results/perf.json")
@@ -395,10 +456,11 @@ def main(argv=None):
 
     report = Report("sklstm performance benchmark")
     X_train, y_train = load_imdb("train", return_X_y=True)
-    X_test, _ = load_imdb("test", return_X_y=True)
+    X_test, y_test = load_imdb("test", return_X_y=True)
     if args.quick:  # the archive is ordered by label: sample across it
         keep = np.random.default_rng(0).permutation(len(X_train))[:2000]
-        X_train, y_train, X_test = [X_train[i] for i in keep], y_train[keep], X_test[::25]
+        X_train, y_train = [X_train[i] for i in keep], y_train[keep]
+        X_test, y_test = X_test[::25], y_test[::25]
     X_train, X_test = list(X_train), list(X_test)
 
     if "tokenizer" in sections:
@@ -420,6 +482,9 @@ def main(argv=None):
         bench_streaming(report, 20_000 if args.quick else 1_000_000)
     if "memory" in sections and not args.quick:
         bench_memory(report, epochs=1)
+    if "cost" in sections:
+        bench_cost(report, X_train, y_train, X_test, y_test, args.device,
+                   400 if args.quick else 5000)
     report.add("memory", "peak RSS of this benchmark process", peak_rss_mb(), "MiB", "{:,.0f}")
     report.add("memory", "RSS now", current_rss_mb(), "MiB", "{:,.0f}")
     report.save(args.out, args=vars(args))

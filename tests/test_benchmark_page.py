@@ -46,12 +46,19 @@ def test_every_section_renders_its_figures_and_their_provenance(tmp_path):
             "lstm_occlusion": {"drop": {"5": {"top": 0.311, "random": 0.01}},
                                "aopc": {"top": 0.453, "random": 0.01}, "explain_s": 218.0}}})
     _write(tmp_path / "tables.json", {"n_rows": 1000, "read": {"data.csv": {"seconds": 1.5}}})
+    fit = {"size": 5000, "config": "bfloat16", "precision": "bfloat16", "fit_s": 100.0,
+           "fit_bare_epochs": 4.0, "epochs": 5, "best_epoch": 3}
+    _write(tmp_path / "cost-binary.json", {"task": "binary", "holdout": 5000, "fits": [
+        dict(fit, seed=0, holdout_accuracy=0.881),
+        dict(fit, seed=1, holdout_accuracy=0.885, command="python benchmarks/cost.py --seeds 1")]})
     text = page.build(tmp_path)
     for figure in ("0.8754", "30,820\n     - tok/s", "91.73%", "2.066", "87.22% ± 0.14, 4 s",
-                   "0.311 (0.010)", "1,000", "data.csv / seconds"):
+                   "0.311 (0.010)", "1,000", "data.csv / seconds", "Cost of LSTM settings, binary",
+                   "   * - 5,000\n     - bfloat16\n     - bfloat16\n     - 2\n     - 88.30%",
+                   "The fits came from ``python benchmarks/cost.py --seeds 1``."):
         assert figure in text, figure
     assert text.count("Produced by ``python benchmarks/x.py --fast`` on 2026-12-07; Some CPU "
-                      "(2 cores, 2 torch threads); sklstm 1.0.0, torch 2.13.0+cpu") == 6
+                      "(2 cores, 2 torch threads); sklstm 1.0.0, torch 2.13.0+cpu") == 7
     assert "other processes kept 0.03 cores busy on average" in text
     out = tmp_path / "page.rst"
     assert page.main(["--results", str(tmp_path), "--out", str(out)]) == 0

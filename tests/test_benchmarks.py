@@ -46,6 +46,53 @@ def test_perf_quick_writes_every_figure(imdb_data_home, tmp_path):
     assert "fit / bare LSTM" in stdout
 
 
+def test_perf_cost_section_measures_against_the_bare_layer(imdb_data_home, tmp_path):
+    out = tmp_path / "perf.json"
+    _run(imdb_data_home, "benchmarks/perf.py", "--quick", "--sections", "cost", "--out", str(out))
+    cost = json.loads(out.read_text())["figures"]["cost"]
+    assert cost["bare epoch (fwd+bwd, float32) s"] > 0
+    rows = [k for k in cost if k.startswith(("default (", "bfloat16 ("))]
+    assert any(k.endswith("fit in bare float32 epochs (target <= 3.0)") and cost[k] > 0
+               for k in rows)
+    assert "bfloat16 (bfloat16): predict / bare float32 forward (target <= 0.6)" in cost
+    for key in (k for k in rows if "test accuracy" in k):
+        assert 0.5 < cost[key] <= 1.0
+
+
+def test_cost_benchmark_fits_settings_on_a_train_holdout(imdb_data_home, tmp_path):
+    out = tmp_path / "cost.json"
+    args = ("benchmarks/cost.py", "--sample", "600", "--holdout", "200", "--sizes", "300",
+            "--seeds", "0", "--max-epochs", "2", "--out", str(out))
+    stdout = _run(imdb_data_home, *args, "--configs", "float32", "--task", "ratings4")
+    result = json.loads(out.read_text())
+    (fit,) = result["fits"]
+    assert (fit["size"], fit["seed"], fit["config"], fit["precision"]) == (300, 0, "float32",
+                                                                          "float32")
+    assert 0 < fit["holdout_accuracy"] <= 1 and fit["fit_bare_epochs"] > 0
+    assert [row["epoch"] for row in fit["history"]] == [1, 2] and fit["best_epoch"] in (1, 2)
+    assert result["holdout"] == 200 and "float32" in stdout
+    # --resume keeps what was measured and fits only what is missing.
+    _run(imdb_data_home, *args, "--configs", "float32", "bfloat16", "--task", "ratings4",
+         "--resume")
+    fits = json.loads(out.read_text())["fits"]
+    assert [f["config"] for f in fits] == ["float32", "bfloat16"]
+    assert fits[0] == fit
+
+
+def test_grid_benchmark_compares_plain_cached_and_halving_searches(imdb_data_home, tmp_path):
+    out = tmp_path / "grid.json"
+    _run(imdb_data_home, "benchmarks/grid.py", "--n", "200", "--cv", "2", "--max-epochs", "3",
+         "--out", str(out))
+    rows = {row["search"]: row for row in json.loads(out.read_text())["searches"]}
+    assert set(rows) == {"grid", "grid_memory", "halving"}
+    # 4 candidates x 2 folds + the refit; the cache fits once per fold + the refit.
+    assert rows["grid"]["tokenizer_fits"] == 9 and rows["grid_memory"]["tokenizer_fits"] == 3
+    assert rows["halving"]["tokenizer_fits"] <= 3
+    for row in rows.values():
+        assert set(row["best_params"]) >= {"hidden_size", "lr"}
+        assert 0 < row["best_cv_accuracy"] <= 1
+
+
 def test_accuracy_sample_run_and_summary(imdb_data_home, tmp_path):
     stdout = _run(imdb_data_home, "benchmarks/accuracy.py", "--sample", "400", "--results",
                   str(tmp_path), "tfidf_logreg")

@@ -11,7 +11,7 @@ import pytest
 import torch
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, cross_val_score
-from sklearn.pipeline import make_pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 
 from sklstm import LSTMClassifier, TextTokenizer
 from sklstm.lstm import BucketIterator, padding_efficiency, sequence_lengths
@@ -70,6 +70,34 @@ def test_grid_search(n_jobs):
     assert search.best_params_["lstmclassifier__pooling"] in {"max", "mean"}
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
     assert search.best_score_ > 0.7
+
+
+class CountingTokenizer(TextTokenizer):
+    """Records the number of texts of each fit (a module-level class: joblib hashes it)."""
+
+    fits = []
+
+    def fit(self, X, y=None):
+        CountingTokenizer.fits.append(len(X))
+        return super().fit(X, y)
+
+    def fit_transform(self, X, y=None):  # what a pipeline calls
+        CountingTokenizer.fits.append(len(X))
+        return super().fit_transform(X, y)
+
+
+@pytest.mark.parametrize("memory, expected", [(None, 4), ("cache", 2)])
+def test_a_grid_over_classifier_parameters_tokenizes_once_per_fold(memory, expected, tmp_path):
+    CountingTokenizer.fits.clear()
+    pipe = Pipeline([("texttokenizer", CountingTokenizer(min_frequency=1)),
+                     ("lstmclassifier", LSTMClassifier(**dict(LSTM, max_epochs=1)))],
+                    memory=memory and str(tmp_path / memory))
+    search = GridSearchCV(pipe, {"lstmclassifier__hidden_size": [4, 8]}, cv=2, refit=False)
+    # Numbered texts: the folds' training halves differ (TEXTS repeats itself).
+    search.fit([f"{text} n{i}" for i, text in enumerate(TEXTS)], LABELS)
+    # Two candidates, two folds: the cache fits the tokenizer once per fold.
+    assert len(CountingTokenizer.fits) == expected
+    assert sorted(set(CountingTokenizer.fits)) == [len(TEXTS) // 2]
 
 
 def test_cross_val_score():
