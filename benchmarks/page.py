@@ -223,6 +223,20 @@ def cost_section(result):
     return "\n".join(out)
 
 
+def grid_section(result):
+    out = [heading("Grid searches over classifier parameters (benchmarks/grid.py)"),
+           f"{number(result.get('n'))} IMDB training reviews, {result.get('cv')} folds, "
+           f"{len(result.get('grid', {}))} parameters of the grid, up to "
+           f"{result.get('max_epochs')} epochs a fit.", "", provenance(result), ""]
+    rows = [(r["search"], number(r["seconds"]), r["tokenizer_fits"],
+             number(r["tokenizer_seconds"]),
+             ", ".join(f"{k}={v}" for k, v in sorted(r["best_params"].items())),
+             percent(r["best_cv_accuracy"])) for r in result["searches"]]
+    out.append(table(("search", "seconds", "tokenizer fits", "tokenizer s", "best parameters",
+                      "cv accuracy"), rows))
+    return "\n".join(out)
+
+
 def generic_section(name, result):
     """Any other result: its scalar figures, flattened."""
     rows = []
@@ -241,7 +255,7 @@ def generic_section(name, result):
 
 SECTIONS = {"perf": perf_section, "regression": regression_section,
             "semisupervised": semisupervised_section, "explain": explain_section,
-            "cost": cost_section}
+            "cost": cost_section, "grid": grid_section}
 ORDER = ("perf", "accuracy", "regression", "semisupervised", "explain")
 
 

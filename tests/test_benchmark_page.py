@@ -51,14 +51,21 @@ def test_every_section_renders_its_figures_and_their_provenance(tmp_path):
     _write(tmp_path / "cost-binary.json", {"task": "binary", "holdout": 5000, "fits": [
         dict(fit, seed=0, holdout_accuracy=0.881),
         dict(fit, seed=1, holdout_accuracy=0.885, command="python benchmarks/cost.py --seeds 1")]})
+    _write(tmp_path / "grid.json", {"n": 2000, "cv": 3, "max_epochs": 6, "grid": {"a": [1]},
+                                    "searches": [{"search": "halving", "seconds": 253.3,
+                                                  "tokenizer_fits": 4, "tokenizer_seconds": 1.3,
+                                                  "best_params": {"lr": 0.003},
+                                                  "best_cv_accuracy": 0.8675}]})
     text = page.build(tmp_path)
-    for figure in ("0.8754", "30,820\n     - tok/s", "91.73%", "2.066", "87.22% ± 0.14, 4 s",
+    for figure in ("   * - halving\n     - 253.3\n     - 4\n     - 1.3\n     - lr=0.003\n"
+                   "     - 86.75%",
+"0.8754", "30,820\n     - tok/s", "91.73%", "2.066", "87.22% ± 0.14, 4 s",
                    "0.311 (0.010)", "1,000", "data.csv / seconds", "Cost of LSTM settings, binary",
                    "   * - 5,000\n     - bfloat16\n     - bfloat16\n     - 2\n     - 88.30%",
                    "The fits came from ``python benchmarks/cost.py --seeds 1``."):
         assert figure in text, figure
     assert text.count("Produced by ``python benchmarks/x.py --fast`` on 2026-12-07; Some CPU "
-                      "(2 cores, 2 torch threads); sklstm 1.0.0, torch 2.13.0+cpu") == 7
+                      "(2 cores, 2 torch threads); sklstm 1.0.0, torch 2.13.0+cpu") == 8
     assert "other processes kept 0.03 cores busy on average" in text
     out = tmp_path / "page.rst"
     assert page.main(["--results", str(tmp_path), "--out", str(out)]) == 0
