@@ -186,6 +186,15 @@ def bare_epoch_seconds(X, *, device="cpu", width=128, batch_size=64, training=Tr
     return time.perf_counter() - start
 
 
+def best_epoch(history):
+    """The epoch of a skorch history with the lowest validation loss (what early stopping
+    keeps), or the last one where an epoch has none."""
+    losses = [row.get("valid_loss") for row in history]
+    if any(v is None for v in losses):
+        return len(history)
+    return int(np.argmin(losses)) + 1
+
+
 def write_json(path, payload):
     """Write ``payload`` as indented JSON, atomically, with :func:`run_info` as ``"run"``."""
     payload = {**payload, "run": payload.get("run") or run_info()}

@@ -39,7 +39,13 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import bare_epoch_seconds, machine_info, run_info, write_json  # noqa: E402
+from _common import (  # noqa: E402
+    bare_epoch_seconds,
+    best_epoch,
+    machine_info,
+    run_info,
+    write_json,
+)
 
 from sklstm import LSTMClassifier, TextTokenizer  # noqa: E402
 from sklstm.datasets import load_imdb  # noqa: E402
@@ -83,14 +89,6 @@ def epoch_records(history):
     """The per-epoch figures of a skorch history that tell where the epochs went."""
     keys = ("epoch", "train_loss", "valid_loss", "valid_acc", "dur")
     return [{k: row[k] for k in keys if k in row} for row in history]
-
-
-def best_epoch(history):
-    """The epoch with the lowest validation loss (what early stopping keeps), or the last."""
-    losses = [row.get("valid_loss") for row in history]
-    if any(v is None for v in losses):
-        return len(history)
-    return int(np.argmin(losses)) + 1
 
 
 def main(argv=None):

@@ -53,6 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
     Report,
     bare_epoch_seconds,
+    best_epoch,
     current_rss_mb,
     peak_rss_mb,
     timed,
@@ -431,7 +432,7 @@ def bench_cost(report, X_train, y_train, X_test, y_test, device, n):
         report.add(sec, f"{row}: test accuracy (target >= 0.880)", accuracy, "", "{:.4f}")
         report.add(sec, f"{row}: fit s", fit_s, "s", "{:.1f}")
         report.add(sec, f"{row}: epochs run (best)",
-                   f"{clf.n_iter_} ({int(np.argmin(clf.history_[:, 'valid_loss'])) + 1})")
+                   f"{clf.n_iter_} ({best_epoch(clf.history_)})")
         report.add(sec, f"{row}: fit in bare float32 epochs (target <= 3.0)",
                    fit_s / bare["float32"][0], "", "{:.2f}")
         report.add(sec, f"{row}: predict / bare float32 forward (target <= 0.6)",

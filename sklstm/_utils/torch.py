@@ -7,7 +7,7 @@ import torch
 from .warn import warn_caller
 
 __all__ = ["PRECISION_OPTIONS", "autocast", "bf16_missing", "cpu_state_dict",
-           "precision_dtype", "resolve_device"]
+           "precision_dtype", "resolve_device", "resolve_precision"]
 
 #: The values of the estimators' ``precision``.
 PRECISION_OPTIONS = ("auto", "float32", "bfloat16")
@@ -109,6 +109,21 @@ def precision_dtype(precision, device, *, training=True):
                     "runs emulated, slower than float32; precision='auto' picks float32 there",
                     UserWarning)
     return torch.bfloat16
+
+
+def resolve_precision(precision, device):
+    """The precision ``precision`` trains at on ``device``: 'float32' or 'bfloat16'.
+
+    :func:`precision_dtype` (training rules) as a name, for fitted attributes
+    and cache keys.
+
+    Examples
+    --------
+    >>> from sklstm._utils.torch import resolve_precision
+    >>> resolve_precision("float32", "cpu")
+    'float32'
+    """
+    return "float32" if precision_dtype(precision, device) is None else "bfloat16"
 
 
 def autocast(device, dtype):

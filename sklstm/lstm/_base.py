@@ -20,7 +20,7 @@ from skorch.history import History
 
 from .._compat import deprecated
 from .._utils.state import fitted_attributes
-from .._utils.torch import cpu_state_dict, precision_dtype, resolve_device
+from .._utils.torch import cpu_state_dict, resolve_device, resolve_precision
 from .._utils.validation import check_row_mask, check_sample_weight, check_token_ids
 from .._utils.warn import warn_caller
 from ..vectors import check_embedding_matrix
@@ -181,8 +181,7 @@ class BaseLSTM(BaseEstimator):
         learnt; without, the fitted net trains on.
         """
         self.device_ = resolve_device(self.device)
-        self.precision_ = "float32" if precision_dtype(self.precision, self.device_) is None \
-            else "bfloat16"
+        self.precision_ = resolve_precision(self.precision, self.device_)
         module_params = self._module_params(X)
         if X is None:
             return module_params, None

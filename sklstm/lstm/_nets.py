@@ -19,7 +19,6 @@ loss and the weights stay float32. Prediction runs without autograd
 
 import torch
 from skorch import NeuralNet, NeuralNetClassifier, NeuralNetRegressor
-from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
 
 from .._utils.torch import autocast, precision_dtype
@@ -56,11 +55,8 @@ class WeightedLossMixin:
     def evaluation_step(self, batch, training=False):
         if training:
             return super().evaluation_step(batch, training=True)
-        self.check_is_fitted()
-        Xi, _ = unpack_data(batch)
         with torch.inference_mode():
-            self._set_training(False)
-            return self.infer(Xi)
+            return super().evaluation_step(batch, training=False)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         y_true = to_tensor(y_true, device=self.device)

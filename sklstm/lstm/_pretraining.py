@@ -26,7 +26,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_memory
 
 from .._utils.optional import import_optional
-from .._utils.torch import precision_dtype
+from .._utils.torch import resolve_precision
 from ..vectors import WordVectors
 from ._batching import sequence_lengths
 from ._language_model import LM_DROPOUT, encoder_weights, pretrain_language_model
@@ -208,9 +208,8 @@ def pretrain(X, *, method, module_params, epochs=None, random_state=None, device
     if isinstance(memory, str) or hasattr(memory, "__fspath__"):
         memory = str(memory)
     # The precision a language model runs at changes its result; word2vec's does not.
-    dtype = precision_dtype(precision, device) if method == "lm" else None
+    precision = resolve_precision(precision, device) if method == "lm" else "float32"
     run = check_memory(memory).cache(_pretrain, ignore=["device", "verbose"])
     return run(np.ascontiguousarray(X), method=method, module_params=dict(module_params),
                epochs=int(epochs), random_state=None if random_state is None else
-               int(random_state), device=str(device),
-               precision="float32" if dtype is None else "bfloat16", verbose=verbose)
+               int(random_state), device=str(device), precision=precision, verbose=verbose)
