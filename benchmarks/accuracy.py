@@ -10,7 +10,9 @@ learning curves; ``--summary`` prints the table of every run so far::
     .venv/bin/python benchmarks/accuracy.py --summary
 
 Models: ``tfidf_logreg``, ``tfidf_logreg_unigram``, ``tfidf_svm``, ``nbsvm``,
-``nblr``, ``lstm_default`` (``make_pipeline(TextTokenizer(), LSTMClassifier())``),
+``nblr``, ``lstm_default`` (``make_pipeline(TextTokenizer(), LSTMClassifier())``;
+``lstm_default_seed1`` with another seed; ``lstm_recipe`` and
+``lstm_recipe_seed1``: the one-cycle recipe of the performance guide),
 ``lstm_onecycle``, ``lstm_w2v``, ``lstm_w2v_attention`` and ``stack`` (holdout
 stacking of two word2vec LSTMs, ``nblr`` and word and character TF-IDF models,
 its bases then refitted on all of train); ``--list`` lists them. A stack's run also
@@ -44,8 +46,13 @@ from sklstm.datasets import load_imdb  # noqa: E402
 RESULTS = Path("benchmarks/results/accuracy")
 
 
-def lstm_default():
-    return make_pipeline(TextTokenizer(), LSTMClassifier(random_state=0, verbose=1))
+def lstm_default(random_state=0, **params):
+    return make_pipeline(TextTokenizer(), LSTMClassifier(random_state=random_state, verbose=1,
+                                                         **params))
+
+
+#: The one-cycle recipe of the performance guide.
+RECIPE = {"lr_schedule": "onecycle", "lr": 6e-3, "max_epochs": "auto", "precision": "auto"}
 
 
 def lstm_onecycle():
@@ -214,6 +221,9 @@ MODELS = {
     "nbsvm": make_nbsvm,
     "nblr": make_nblr,
     "lstm_default": lstm_default,
+    "lstm_default_seed1": functools.partial(lstm_default, random_state=1),
+    "lstm_recipe": functools.partial(lstm_default, **RECIPE),
+    "lstm_recipe_seed1": functools.partial(lstm_default, random_state=1, **RECIPE),
     "lstm_onecycle": lstm_onecycle,
     "lstm_w2v": lstm_w2v,
     "lstm_w2v_attention": lstm_w2v_attention,
@@ -266,6 +276,9 @@ def run(name, X_train, y_train, X_test, y_test, results=RESULTS):
               "params": {k: repr(v)[:200] for k, v in model.get_params(deep=True).items()
                          if "__" in k},
               "curves": _curves(model), "machine": machine_info(), **report}
+    last = model.steps[-1][1] if hasattr(model, "steps") else None
+    if hasattr(last, "precision_"):  # the precision an LSTM trained at
+        result["precision"] = last.precision_
     for key, value in report.items():
         for base, accuracy in value.items() if isinstance(value, dict) else [("", value)]:
             print(f"=== {name}: {key} {base} {accuracy:.4f}", flush=True)

@@ -20,9 +20,9 @@ of 64 sorted by length) over the same training rows, measured in the
 same run (:func:`_common.bare_epoch_seconds`)::
 
     SKLSTM_DATA=../shared/datasets .venv/bin/python benchmarks/cost.py \\
-        --configs float32 bfloat16 --sizes 2000 5000 20000 --seeds 0 1
+        --configs v1.0 recipe --sizes 2000 5000 20000 --seeds 0 1
     .venv/bin/python benchmarks/cost.py --sample 800 --holdout 200 --sizes 300 \\
-        --configs float32 --max-epochs 1                   # smoke run
+        --configs default --max-epochs 1                   # smoke run
 
 Results go to ``benchmarks/results/cost-<task>.json`` (``--out``), rewritten
 after every fit; ``--resume`` keeps the fits already there (each fit records
@@ -50,21 +50,41 @@ from _common import (  # noqa: E402
 from sklstm import LSTMClassifier, TextTokenizer  # noqa: E402
 from sklstm.datasets import load_imdb  # noqa: E402
 
-#: The settings compared: LSTMClassifier parameters beside the defaults.
+#: The settings compared, as LSTMClassifier parameters. "default" is this version's
+#: defaults (1.1's are 1.0's, "v1.0"); the others are spelled out whole, so that they mean
+#: the same in every version.
+V1_0 = {"lr_schedule": None, "lr": 2e-3, "max_epochs": 10,   # the defaults of sklstm 1.0
+        "precision": "float32"}
+
+
+def _onecycle(epochs, lr, precision="float32"):
+    return {"lr_schedule": "onecycle", "max_epochs": epochs, "lr": lr, "precision": precision}
+
+
+#: The one-cycle recipe of the performance guide.
+RECIPE = {"lr_schedule": "onecycle", "lr": 6e-3, "max_epochs": "auto", "precision": "auto"}
+
 CONFIGS = {
     "default": {},
-    "float32": {"precision": "float32"},
-    "bfloat16": {"precision": "bfloat16"},
-    # Schedules sized to fewer epochs (at the default precision).
-    "patience1": {"patience": 1},
-    "onecycle3": {"lr_schedule": "onecycle", "max_epochs": 3},
-    "onecycle4": {"lr_schedule": "onecycle", "max_epochs": 4},
-    "onecycle3_lr4e-3": {"lr_schedule": "onecycle", "max_epochs": 3, "lr": 4e-3},
-    "onecycle3_lr6e-3": {"lr_schedule": "onecycle", "max_epochs": 3, "lr": 6e-3},
-    "onecycle2_lr4e-3": {"lr_schedule": "onecycle", "max_epochs": 2, "lr": 4e-3},
-    "onecycle4_lr4e-3": {"lr_schedule": "onecycle", "max_epochs": 4, "lr": 4e-3},
-    "cosine3": {"lr_schedule": "cosine", "max_epochs": 3},
-    "cosine4": {"lr_schedule": "cosine", "max_epochs": 4},
+    "recipe": RECIPE,
+    "auto_precision": {"precision": "auto"},
+    "v1.0": V1_0,
+    "v1.0_bf16": {**V1_0, "precision": "bfloat16"},
+    "v1.0_patience1": {**V1_0, "patience": 1},
+    # Schedules sized to fewer epochs.
+    "onecycle3": _onecycle(3, 2e-3),
+    "onecycle4": _onecycle(4, 2e-3),
+    "onecycle3_lr4e-3": _onecycle(3, 4e-3),
+    "onecycle3_lr6e-3": _onecycle(3, 6e-3),
+    "onecycle2_lr4e-3": _onecycle(2, 4e-3),
+    "onecycle4_lr4e-3": _onecycle(4, 4e-3),
+    "onecycle2_lr6e-3": _onecycle(2, 6e-3),
+    "onecycle3_lr6e-3_bf16": _onecycle(3, 6e-3, precision="bfloat16"),
+    "onecycle2_lr6e-3_bf16": _onecycle(2, 6e-3, precision="bfloat16"),
+    "onecycle3_lr3e-3_bf16": _onecycle(3, 3e-3, precision="bfloat16"),
+    "onecycle3_lr4e-3_bf16": _onecycle(3, 4e-3, precision="bfloat16"),
+    "cosine3": {"lr_schedule": "cosine", "max_epochs": 3, "lr": 2e-3, "precision": "float32"},
+    "cosine4": {"lr_schedule": "cosine", "max_epochs": 4, "lr": 2e-3, "precision": "float32"},
 }
 #: Star ratings to the four classes of ``--task ratings4``.
 RATING_CLASSES = {1: 0, 2: 0, 3: 1, 4: 1, 7: 2, 8: 2, 9: 3, 10: 3}
@@ -94,7 +114,7 @@ def epoch_records(history):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--task", choices=("binary", "ratings4"), default="binary")
-    parser.add_argument("--configs", nargs="+", default=["float32", "bfloat16"],
+    parser.add_argument("--configs", nargs="+", default=["v1.0", "recipe"],
                         choices=sorted(CONFIGS))
     parser.add_argument("--sizes", nargs="+", type=int, default=[2000, 5000, 20000])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1])

@@ -133,6 +133,48 @@ def accuracy_section(results):
     return "\n".join(out) + "\n"
 
 
+def recipe_section(costs, accuracy):
+    """The default against the one-cycle recipe of the performance guide: the cost runs'
+    train holdouts (by size) and the full IMDB split."""
+    rows = []
+    for task, result in sorted(costs.items()):
+        fits = [f for f in result["fits"] if f["config"] in ("v1.0", "recipe")]
+        for size in sorted({f["size"] for f in fits}):
+            for config in ("v1.0", "recipe"):
+                group = [f for f in fits if f["size"] == size and f["config"] == config]
+                if not group:
+                    continue
+
+                def mean(key, group=group):
+                    return sum(f[key] for f in group) / len(group)
+                rows.append((f"{task}, {size:,} rows, holdout", config,
+                             ", ".join(sorted({f["precision"] for f in group})), len(group),
+                             percent(mean("holdout_accuracy")), number(mean("fit_s")),
+                             number(mean("fit_bare_epochs")), number(mean("predict_s")),
+                             number(mean("epochs"))))
+    runs = {r["model"]: r for r in accuracy}
+    for model, config in (("lstm_default", "v1.0"), ("lstm_recipe", "recipe"),
+                          ("lstm_recipe_seed1", "recipe (seed 1)")):
+        if model in runs:
+            r = runs[model]
+            rows.append(("binary, 25,000 rows, test", config, r.get("precision", "float32"), 1,
+                         percent(r["test_accuracy"]), number(r["fit_s"]), "",
+                         number(r["predict_s"]), number(len(r.get("curves") or []))))
+    if not rows:
+        return ""
+    return "\n".join([
+        heading("The default against the one-cycle recipe"),
+        "``v1.0`` is ``LSTMClassifier(lr_schedule=None, lr=2e-3, max_epochs=10, "
+        "precision='float32')``: the defaults of sklstm 1.0 and 1.1; ``recipe`` is "
+        "``LSTMClassifier(lr_schedule='onecycle', lr=6e-3, max_epochs='auto', "
+        "precision='auto')``. Holdout rows: benchmarks/cost.py (means over the seeds; "
+        "predict s: the 5,000 holdout reviews); test rows: benchmarks/accuracy.py "
+        "(predict s: the 25,000 test reviews, tokenizing included). Commands and machines: "
+        "the sections of each script.", "",
+        table(("data", "setting", "precision", "seeds", "accuracy", "fit s", "bare epochs",
+               "predict s", "epochs run"), rows)])
+
+
 def regression_section(result):
     out = [heading("IMDB ratings as a regression (benchmarks/regression.py)"),
            f"Fitted on {number(result.get('n_train'))} training reviews' star ratings, scored "
@@ -272,6 +314,10 @@ def build(results=RESULTS):
     for name in names:
         if name == "accuracy":
             parts.append(accuracy_section(accuracy))
+            costs = {n.split("-", 1)[1]: found[n] for n in found if n.startswith("cost-")}
+            recipe = recipe_section(costs, accuracy)
+            if recipe:
+                parts.append(recipe)
         else:
             make = section[name] or (lambda r, n=name: generic_section(n, r))
             parts.append(make(found[name]))

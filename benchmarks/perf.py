@@ -22,12 +22,15 @@ Sections, each measured side by side in the same run:
   ``cross_validate(n_jobs=2)`` workers, and the speed-up of ``n_jobs=2``;
 - memory: peak RSS of fitting the default pipeline on the full train set
   (one epoch, in a fresh process) and of streaming predictions;
-- cost: the default ``LSTMClassifier`` (and the same at ``precision='bfloat16'``)
-  fitted on 5,000 train reviews and scored on 5,000 test reviews, its fit in
-  bare float32 epochs (one forward + backward pass of the bare layer over the
-  same ids, :func:`_common.bare_epoch_seconds`) and its prediction against a
-  bare float32 forward pass (batches of 256); and the bare layer's own
-  speed-up under bfloat16 autocast.
+- cost: the default ``LSTMClassifier`` (beside the one-cycle recipe of the
+  performance guide, at ``precision='auto'`` and 'float32') fitted on 5,000 train reviews and
+  scored on 5,000 test reviews, its fit in bare float32 epochs (one forward +
+  backward pass of the bare layer over the same ids,
+  :func:`_common.bare_epoch_seconds`) and its prediction against a bare
+  float32 forward pass (batches of 256); a bfloat16 model's predictions in
+  float32 (as on hardware without bfloat16); ``predict_stream`` with and
+  without prefetching; and the bare layer's own speed-up under bfloat16
+  autocast.
 
 ``--sections training inference`` runs only those. The Keras row needs
 TensorFlow: ``pip install -e ".[keras]"`` (the ``keras`` extra), else it is
@@ -37,6 +40,7 @@ Nothing here asserts a time: the figures are printed and written to JSON.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -65,12 +69,14 @@ from skorch.callbacks import Callback  # noqa: E402
 from skorch.dataset import Dataset  # noqa: E402
 
 from sklstm import LSTMClassifier, TextTokenizer  # noqa: E402
+from sklstm._utils import torch as torch_utils  # noqa: E402
 from sklstm.datasets import load_imdb  # noqa: E402
 from sklstm.lstm import (  # noqa: E402
     BucketIterator,
     LSTMTextModule,  # noqa: E402
     sequence_lengths,
 )
+from sklstm.streaming import predict_stream  # noqa: E402
 
 BATCH = 64
 WIDTH = 128
@@ -398,6 +404,17 @@ def _stratified(texts, y, n, seed=0):
     return [texts[i] for i in index], np.asarray(y)[index]
 
 
+@contextlib.contextmanager
+def _without_bfloat16():
+    """Pretend the hardware lacks bfloat16, as sklstm's tests do."""
+    real = torch_utils.bf16_missing
+    torch_utils.bf16_missing = lambda device: "bfloat16 (pretended missing)"
+    try:
+        yield
+    finally:
+        torch_utils.bf16_missing = real
+
+
 def bench_cost(report, X_train, y_train, X_test, y_test, device, n):
     """The default fit and prediction in units of the bare layer's work, and their accuracy."""
     sec = "cost"
@@ -420,7 +437,10 @@ def bench_cost(report, X_train, y_train, X_test, y_test, device, n):
                bare["float32"][0] / bare["bfloat16"][0], "x", "{:.2f}")
     report.add(sec, "bare forward speed-up under bfloat16 autocast",
                bare["float32"][1] / bare["bfloat16"][1], "x", "{:.2f}")
-    for label, params in (("default", {}), ("bfloat16", {"precision": "bfloat16"})):
+    # the one-cycle recipe of the performance guide
+    fast = {"lr_schedule": "onecycle", "lr": 6e-3, "max_epochs": "auto", "precision": "auto"}
+    for label, params in (("default", {}), ("one-cycle recipe", fast),
+                          ("one-cycle recipe at float32", {**fast, "precision": "float32"})):
         clf = LSTMClassifier(random_state=0, device=device, **params)
         start = time.perf_counter()
         clf.fit(ids, y)
@@ -437,6 +457,27 @@ def bench_cost(report, X_train, y_train, X_test, y_test, device, n):
                    fit_s / bare["float32"][0], "", "{:.2f}")
         report.add(sec, f"{row}: predict / bare float32 forward (target <= 0.6)",
                    predict_s / bare["float32"][1], "", "{:.2f}")
+        if clf.precision_ == "bfloat16":  # as a machine without bfloat16 predicts: float32
+            native = clf.predict_proba(test_ids)
+            with _without_bfloat16():
+                plain = clf.predict_proba(test_ids)
+            report.add(sec, f"{row}: labels unchanged predicted in float32 (target >= 0.995)",
+                       float(np.mean(native.argmax(1) == plain.argmax(1))), "", "{:.4f}")
+            report.add(sec, f"{row}: largest probability change in float32 (target <= 0.02)",
+                       float(np.abs(native - plain).max()), "", "{:.4f}")
+    # predict_stream from texts, tokenizing the next batch while the network runs, or not
+    # (the last model above; runs alternate, the faster of two kept).
+    pipe = Pipeline([("tok", tok), ("clf", clf)])
+    seconds = {False: [], True: []}
+    for prefetch in (False, True, False, True):
+        start = time.perf_counter()
+        for _ in predict_stream(pipe, test_texts, batch_size=1024, prefetch=prefetch):
+            pass
+        seconds[prefetch].append(time.perf_counter() - start)
+    report.add(sec, f"predict_stream of {n} test texts, batches of 1024, no prefetch s",
+               min(seconds[False]), "s", "{:.2f}")
+    report.add(sec, f"predict_stream of {n} test texts, batches of 1024, prefetch s",
+               min(seconds[True]), "s", "{:.2f}")
 
 
 def main(argv=None):

@@ -2,11 +2,15 @@
 
 :func:`predict_stream` reads texts from any iterable (a list, a generator,
 an open file) a batch at a time and yields each batch's predictions, so
-that arbitrarily many texts can be classified while only one batch is held
-in memory.
+that arbitrarily many texts can be classified while only one batch (two,
+with prefetching) is held in memory.
 """
 
 import itertools
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+from sklearn.pipeline import Pipeline
 
 from ._utils.validation import check_iterable, check_positive_int
 
@@ -15,13 +19,13 @@ __all__ = ["predict_stream"]
 _METHODS = ("predict", "predict_proba", "predict_log_proba", "decision_function", "transform")
 
 
-def predict_stream(estimator, texts, *, batch_size=1024, method="predict"):
+def predict_stream(estimator, texts, *, batch_size=1024, method="predict", prefetch=True):
     """Predict an iterable of texts batch by batch; yield each batch's result.
 
     The input is consumed lazily, ``batch_size`` texts at a time, and never
-    held whole: memory stays bounded by one batch, however long the stream.
-    Concatenating the results gives what ``estimator.<method>`` gives on
-    the whole list.
+    held whole: memory stays bounded by one batch (two with ``prefetch``),
+    however long the stream. Concatenating the results gives what
+    ``estimator.<method>`` gives on the whole list.
 
     Parameters
     ----------
@@ -36,6 +40,12 @@ def predict_stream(estimator, texts, *, batch_size=1024, method="predict"):
     method : {'predict', 'predict_proba', 'predict_log_proba', \
 'decision_function', 'transform'}, default='predict'
         The estimator's method to call on each batch.
+    prefetch : bool, default=True
+        For a :class:`~sklearn.pipeline.Pipeline` (and any ``method`` but
+        'transform'): read and transform (tokenize) the next batch in a
+        background thread while the last step predicts the current one.
+        Tokenizers and PyTorch release the GIL, so the two overlap; the
+        results are the same either way.
 
     Yields
     ------
@@ -46,9 +56,10 @@ def predict_stream(estimator, texts, *, batch_size=1024, method="predict"):
     ------
     ValueError
         If ``texts`` is a single string or bytes object or not iterable,
-        ``batch_size`` is not a positive integer or ``method`` is unknown or
-        missing on the estimator. Invalid texts within the stream raise when
-        their batch is reached, naming the index within the batch.
+        ``batch_size`` is not a positive integer, ``prefetch`` not a bool or
+        ``method`` is unknown or missing on the estimator. Invalid texts
+        within the stream raise when their batch is reached, naming the index
+        within the batch.
 
     Examples
     --------
@@ -72,10 +83,17 @@ def predict_stream(estimator, texts, *, batch_size=1024, method="predict"):
     batch_size = check_positive_int(batch_size, "batch_size")
     if method not in _METHODS:
         raise ValueError(f"method must be one of {', '.join(_METHODS)}; got {method!r}")
+    if not isinstance(prefetch, (bool, np.bool_)):
+        raise ValueError(f"prefetch must be True or False, got {type(prefetch).__name__}")
     call = getattr(estimator, method, None)
     if call is None:
         raise ValueError(f"{type(estimator).__name__} has no method {method!r}")
-    return _batches(call, iter(texts), batch_size)
+    iterator = iter(texts)
+    if prefetch and method != "transform" and isinstance(estimator, Pipeline) \
+            and len(estimator) > 1:
+        return _prefetched(estimator[:-1].transform, getattr(estimator[-1], method),
+                           iterator, batch_size)
+    return _batches(call, iterator, batch_size)
 
 
 def _batches(call, iterator, batch_size):
@@ -84,3 +102,20 @@ def _batches(call, iterator, batch_size):
         if not batch:
             return
         yield call(batch)
+
+
+def _prefetched(transform, call, iterator, batch_size):
+    """``_batches`` of ``call(transform(batch))``, each batch read and transformed in a
+    worker thread while ``call`` runs on the one before."""
+    def read():
+        batch = list(itertools.islice(iterator, batch_size))
+        return transform(batch) if batch else None
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sklstm-prefetch") as pool:
+        pending = pool.submit(read)
+        while True:
+            features = pending.result()  # a bad text raises here, when its batch is due
+            if features is None:
+                return
+            pending = pool.submit(read)
+            yield call(features)

@@ -40,6 +40,20 @@ def first_use_of_deprecated_names(monkeypatch):
     monkeypatch.setattr(_compat, "_warned", set())
 
 
+@pytest.fixture(autouse=True)
+def float32_unless_marked_bfloat16(request, monkeypatch):
+    """Tests run as on hardware without native bfloat16, whatever this machine has: the
+    classifier's default ``precision='auto'`` then computes in float32, and a test's figures
+    do not depend on the CPU that runs it. Tests of bfloat16 pretend the hardware has it
+    (the ``hardware`` fixture of tests/lstm/test_precision.py), or carry the ``bfloat16``
+    marker to use the machine's own."""
+    if request.node.get_closest_marker("bfloat16") is None:
+        from sklstm._utils import torch as torch_utils
+
+        monkeypatch.setattr(torch_utils, "bf16_missing",
+                            lambda device: "native bfloat16 (the tests run without it)")
+
+
 @pytest.fixture(scope="session")
 def imdb_archive():
     """Path of the real IMDB archive (a failure, not a skip, where it is missing)."""

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from sklstm._utils.torch import bf16_missing
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,31 +53,39 @@ def test_perf_cost_section_measures_against_the_bare_layer(imdb_data_home, tmp_p
     _run(imdb_data_home, "benchmarks/perf.py", "--quick", "--sections", "cost", "--out", str(out))
     cost = json.loads(out.read_text())["figures"]["cost"]
     assert cost["bare epoch (fwd+bwd, float32) s"] > 0
-    rows = [k for k in cost if k.startswith(("default (", "bfloat16 ("))]
+    rows = [k for k in cost if k.startswith(("default (", "one-cycle recipe"))]
     assert any(k.endswith("fit in bare float32 epochs (target <= 3.0)") and cost[k] > 0
                for k in rows)
-    assert "bfloat16 (bfloat16): predict / bare float32 forward (target <= 0.6)" in cost
+    assert "default (float32): predict / bare float32 forward (target <= 0.6)" in cost
+    assert "one-cycle recipe at float32 (float32): epochs run (best)" in cost
     for key in (k for k in rows if "test accuracy" in k):
         assert 0.5 < cost[key] <= 1.0
+    # predict_stream with and without tokenizing the next batch meanwhile
+    assert sum(k.startswith("predict_stream of ") for k in cost) == 2
+    if bf16_missing("cpu") is None:   # the recipe trained in bfloat16: its float32 predictions
+        assert cost["one-cycle recipe (bfloat16): labels unchanged predicted in float32 "
+                    "(target >= 0.995)"] > 0.5
 
 
 def test_cost_benchmark_fits_settings_on_a_train_holdout(imdb_data_home, tmp_path):
     out = tmp_path / "cost.json"
     args = ("benchmarks/cost.py", "--sample", "600", "--holdout", "200", "--sizes", "300",
             "--seeds", "0", "--max-epochs", "2", "--out", str(out))
-    stdout = _run(imdb_data_home, *args, "--configs", "float32", "--task", "ratings4")
+    stdout = _run(imdb_data_home, *args, "--configs", "v1.0", "--task", "ratings4")
     result = json.loads(out.read_text())
     (fit,) = result["fits"]
-    assert (fit["size"], fit["seed"], fit["config"], fit["precision"]) == (300, 0, "float32",
+    assert (fit["size"], fit["seed"], fit["config"], fit["precision"]) == (300, 0, "v1.0",
                                                                           "float32")
+    assert fit["params"] == {"lr_schedule": None, "lr": 2e-3, "max_epochs": 10,
+                             "precision": "float32"}
     assert 0 < fit["holdout_accuracy"] <= 1 and fit["fit_bare_epochs"] > 0
     assert [row["epoch"] for row in fit["history"]] == [1, 2] and fit["best_epoch"] in (1, 2)
     assert result["holdout"] == 200 and "float32" in stdout
     # --resume keeps what was measured and fits only what is missing.
-    _run(imdb_data_home, *args, "--configs", "float32", "bfloat16", "--task", "ratings4",
+    _run(imdb_data_home, *args, "--configs", "v1.0", "recipe", "--task", "ratings4",
          "--resume")
     fits = json.loads(out.read_text())["fits"]
-    assert [f["config"] for f in fits] == ["float32", "bfloat16"]
+    assert [f["config"] for f in fits] == ["v1.0", "recipe"]
     assert fits[0] == fit
 
 

@@ -87,6 +87,7 @@ def test_a_model_fitted_on_cuda_loads_and_predicts_on_a_cpu_only_machine(how, tm
 
 
 @pytest.mark.gpu
+@pytest.mark.bfloat16
 def test_auto_precision_is_bfloat16_on_a_cuda_gpu_that_has_it(monkeypatch):
     if not torch.cuda.is_bf16_supported(including_emulation=False):
         pytest.skip("this GPU lacks native bfloat16")

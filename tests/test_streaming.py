@@ -29,7 +29,8 @@ def short_texts(n):
         yield f"{WORDS[i % 8]} {WORDS[(i * 7 + 3) % 8]} {WORDS[(i * 5) % 8]} number {i % 97}"
 
 
-def test_generator_of_50k_texts_matches_predict(pipe):
+@pytest.mark.parametrize("prefetch", [True, False])
+def test_generator_of_50k_texts_matches_predict(pipe, prefetch):
     consumed = []
 
     def tracked(n):
@@ -37,11 +38,14 @@ def test_generator_of_50k_texts_matches_predict(pipe):
             consumed.append(i)
             yield text
 
-    stream = predict_stream(pipe, tracked(50_000), batch_size=4096, method="predict_proba")
+    stream = predict_stream(pipe, tracked(50_000), batch_size=4096, method="predict_proba",
+                            prefetch=prefetch)
     first = next(stream)
-    # Lazy: only the first batch has been read.
-    assert first.shape == (4096, 2) and len(consumed) == 4096
+    # Lazy: only the first batch has been read, and with prefetching perhaps the next.
+    assert first.shape == (4096, 2)
+    assert 4096 <= len(consumed) <= (2 * 4096 if prefetch else 4096)
     proba = np.concatenate([first, *stream])
+    assert len(consumed) == 50_000
     expected = pipe.predict_proba(list(short_texts(50_000)))
     np.testing.assert_allclose(proba, expected, rtol=0, atol=1e-6)
     labels = np.concatenate(list(predict_stream(pipe, short_texts(50_000), batch_size=5000)))
@@ -66,6 +70,7 @@ def test_file_and_uneven_batches(pipe):
     (["ok"], {"batch_size": 0}, "batch_size must be an integer >= 1, got 0"),
     (["ok"], {"batch_size": 2.5}, "batch_size"),
     (["ok"], {"method": "fit"}, "method must be one of"),
+    (["ok"], {"prefetch": "yes"}, "prefetch must be True or False, got str"),
 ])
 def test_bad_arguments(pipe, texts, kwargs, match):
     with pytest.raises(ValueError, match=match):
@@ -85,8 +90,24 @@ def test_decision_function_streams(pipe):
     np.testing.assert_allclose(scores, pipe.decision_function(texts), atol=1e-6)
 
 
-def test_bad_text_in_the_stream_names_its_index(pipe):
-    stream = predict_stream(pipe, ["ok", "fine", "good", None], batch_size=2)
+@pytest.mark.parametrize("prefetch", [True, False])
+def test_bad_text_in_the_stream_names_its_index(pipe, prefetch):
+    # With prefetching the bad batch is tokenized early; it raises when it is due.
+    stream = predict_stream(pipe, ["ok", "fine", "good", None], batch_size=2, prefetch=prefetch)
     assert len(next(stream)) == 2
     with pytest.raises(ValueError, match="index 1 is NoneType"):
         next(stream)
+
+
+def test_prefetch_stops_reading_when_the_consumer_stops(pipe):
+    consumed = []
+
+    def tracked():
+        for i, text in enumerate(short_texts(100)):
+            consumed.append(i)
+            yield text
+
+    stream = predict_stream(pipe, tracked(), batch_size=10)
+    next(stream)
+    stream.close()  # waits for the batch being read, then reads no more
+    assert len(consumed) <= 20

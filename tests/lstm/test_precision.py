@@ -14,6 +14,8 @@ from sklstm.lstm._language_model import pretrain_language_model
 
 SMALL = dict(embedding_dim=8, hidden_size=8, max_epochs=3, random_state=0, device="cpu")
 MISSING = "the CPU instructions avx512_bf16 or AMX"
+#: How far a row's bfloat16 prediction may move with the rows batched beside it.
+BF16_ATOL = 1e-6
 
 
 @pytest.fixture(autouse=True)
@@ -67,6 +69,7 @@ def test_emulated_bfloat16_warns_once(hardware, recwarn):
     assert len(messages) == 1 and "precision='auto'" in messages[0]
 
 
+@pytest.mark.bfloat16
 def test_bf16_missing_reads_the_cpu(monkeypatch):
     monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)
     monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: False)
@@ -198,3 +201,28 @@ def test_integrated_gradients_of_a_bfloat16_model_run_in_float32(groups_data, ha
     assert probe.dtypes() == {torch.float32}
     # Their completeness holds to float32's tolerance: the outputs they explain are float32.
     assert np.all(np.asarray(found.completeness_errors) <= IntegratedGradients().tolerance)
+
+
+def test_auto_trains_in_bfloat16_where_native_and_float32_stays_the_default(groups_data,
+                                                                             hardware):
+    X, y = groups_data(60)
+    hardware(True)
+    assert LSTMClassifier(precision="auto", **SMALL).fit(X, y).precision_ == "bfloat16"
+    assert LSTMClassifier(**SMALL).fit(X, y).precision_ == "float32"
+    assert LSTMRegressor(**SMALL).fit(X, y.astype(float)).precision_ == "float32"
+    hardware(False)
+    assert LSTMClassifier(precision="auto", **SMALL).fit(X, y).precision_ == "float32"
+
+
+def test_bfloat16_predictions_do_not_depend_on_the_batch(groups_data, hardware):
+    # On the CPU, predict_stream and prediction text by text give what one call on all rows
+    # gives, in bfloat16 as in float32.
+    hardware(True)
+    X, y = groups_data(200)
+    clf = LSTMClassifier(precision="auto", **SMALL).fit(X, y)
+    assert clf.precision_ == "bfloat16"
+    whole = clf.predict_proba(X)
+    parts = np.concatenate([clf.predict_proba(X[i:i + 7]) for i in range(0, len(X), 7)])
+    alone = np.concatenate([clf.predict_proba(X[i:i + 1]) for i in range(40)])
+    np.testing.assert_allclose(parts, whole, atol=BF16_ATOL)
+    np.testing.assert_allclose(alone, whole[:40], atol=BF16_ATOL)

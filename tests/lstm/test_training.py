@@ -124,3 +124,41 @@ def test_fingerprint_names_what_identifies_the_run():
     assert "verbose" not in fingerprint and "checkpoint_dir" not in fingerprint
     other = run.fingerprint(X, 1 - Y)
     assert other["data_sha256"] != fingerprint["data_sha256"]
+
+
+def test_auto_epochs_fall_with_the_training_rows_within_their_bounds():
+    sizes = [1, 64, 500, 1_000, 1_300, 1_800, 4_500, 22_500, 10**6]
+    epochs = [_training.auto_epochs(n, 64) for n in sizes]
+    assert epochs == [10, 10, 10, 5, 4, 3, 3, 3, 3]
+    assert all(a >= b for a, b in zip(epochs[:-1], epochs[1:], strict=True))
+    # Enough epochs for AUTO_STEPS batches, wherever the bounds allow.
+    for n in (1_000, 1_300):
+        steps = -(-n // 64)
+        e = _training.auto_epochs(n, 64)
+        assert e * steps >= _training.AUTO_STEPS and (e - 1) * steps < _training.AUTO_STEPS
+    # Larger batches: fewer batches an epoch, so more epochs.
+    assert _training.auto_epochs(4_500, 256) == 5 and _training.auto_epochs(4_500, 64) == 3
+
+
+def test_auto_epochs_size_the_run_and_its_schedule():
+    run = run_for(max_epochs="auto", early_stopping=False, validation_fraction=None,
+                  batch_size=4, lr_schedule="onecycle")
+    assert run.epochs(40) == _training.auto_epochs(40, 4) == 8
+    result = run.fit(X, Y)
+    assert result.n_iter == result.net.max_epochs == 8 and not result.interrupted
+    scheduler = dict(result.net.callbacks_)["lr_scheduler"]
+    assert scheduler.kwargs["total_steps"] == 8 * 10   # 10 batches of 4, 8 epochs
+    assert scheduler.lr_scheduler_ is None   # let go of when training ended
+    # At the end of a one-cycle schedule the rate is nearly zero.
+    assert result.net.optimizer_.param_groups[0]["lr"] < 1e-4
+    assert run_for(max_epochs=5).epochs(40) == 5   # an int is taken as given
+
+
+def test_partial_fit_and_warm_start_resolve_auto_epochs():
+    clf = LSTMClassifier(hidden_size=4, embedding_dim=4, random_state=0, device="cpu",
+                         batch_size=8, max_epochs="auto", lr_schedule="onecycle")
+    clf.partial_fit(X, Y, classes=[0, 1])
+    assert clf.n_iter_ == 1 and isinstance(clf.net_.max_epochs, int)
+    clf.set_params(warm_start=True, early_stopping=False, validation_fraction=None)
+    clf.fit(X, Y)
+    assert clf.n_iter_ == 1 + _training.auto_epochs(len(Y), 8)

@@ -6,14 +6,16 @@
   skorch swallows) is told from a normal end; :func:`early_stopped`;
 - :class:`TrainingCheckpoint` writes the whole training state after every
   epoch and resumes it (:func:`read_checkpoint`, :func:`restore_checkpoint`);
-- :func:`lr_scheduler` and :class:`WarmupCosine`: the learning-rate schedules.
+- :func:`lr_scheduler`, :class:`RunLRScheduler` and :class:`WarmupCosine`: the
+  learning-rate schedules.
 """
 
 from ._checkpoint import CHECKPOINT_FILE, TrainingCheckpoint, read_checkpoint, restore_checkpoint
 from ._nonfinite import NonFiniteLossError, StopOnNonFiniteLoss
 from ._progress import TrainingProgress, early_stopped
-from ._schedules import SCHEDULES, WarmupCosine, lr_scheduler
+from ._schedules import SCHEDULES, RunLRScheduler, WarmupCosine, lr_scheduler
 
-__all__ = ["CHECKPOINT_FILE", "SCHEDULES", "NonFiniteLossError", "StopOnNonFiniteLoss",
-           "TrainingCheckpoint", "TrainingProgress", "WarmupCosine", "early_stopped",
+__all__ = ["CHECKPOINT_FILE", "SCHEDULES", "NonFiniteLossError", "RunLRScheduler",
+           "StopOnNonFiniteLoss", "TrainingCheckpoint", "TrainingProgress", "WarmupCosine",
+           "early_stopped",
            "lr_scheduler", "read_checkpoint", "restore_checkpoint"]

@@ -10,9 +10,23 @@ import math
 import torch
 from skorch.callbacks import LRScheduler
 
-__all__ = ["SCHEDULES", "WarmupCosine", "lr_scheduler"]
+__all__ = ["SCHEDULES", "RunLRScheduler", "WarmupCosine", "lr_scheduler"]
 
 SCHEDULES = ("onecycle", "cosine")
+
+
+class RunLRScheduler(LRScheduler):
+    """skorch's ``LRScheduler`` for one training run: it lets go of its PyTorch scheduler
+    when training ends.
+
+    That scheduler holds the optimizer, which a fitted net already pickles once (and maps
+    to the CPU on a machine without CUDA); kept in the callback, a pickle would hold the
+    optimizer's state a second time, on the device it trained on, and a model trained on
+    a GPU would not unpickle on a CPU-only machine. Each ``fit`` builds a new schedule.
+    """
+
+    def on_train_end(self, net, **kwargs):
+        self.lr_scheduler_ = None
 
 
 class WarmupCosine:
@@ -47,8 +61,18 @@ class WarmupCosine:
         return 0.5 * (1.0 + math.cos(math.pi * min(progress, 1.0)))
 
 
+def _onecycle_warmup(warmup, total_steps):
+    """``OneCycleLR``'s ``pct_start`` for a ``warmup`` share: whole steps, never exactly one
+    (its rising phase would then have no length: a ZeroDivisionError) nor all of them."""
+    steps = min(round(warmup * total_steps), total_steps - 1)
+    if steps == 1:
+        steps = 2 if total_steps > 2 else 0
+    return steps / total_steps
+
+
 def lr_scheduler(schedule, *, lr, total_steps, warmup):
-    """The skorch callback of a per-batch schedule, or None for ``schedule=None``.
+    """The skorch callback of a per-batch schedule (a :class:`RunLRScheduler`), or None for
+    ``schedule=None``.
 
     Parameters
     ----------
@@ -71,14 +95,18 @@ def lr_scheduler(schedule, *, lr, total_steps, warmup):
     >>> lr_scheduler(None, lr=0.01, total_steps=10, warmup=0.1) is None
     True
     >>> type(lr_scheduler("cosine", lr=0.01, total_steps=10, warmup=0.1)).__name__
-    'LRScheduler'
+    'RunLRScheduler'
     """
     if schedule is None:
         return None
+    # Each run's schedule starts afresh, a warm start's too: skorch would otherwise
+    # resume it at the history's epoch (last_epoch), which these schedules cannot do.
     if schedule == "onecycle":
-        return LRScheduler(torch.optim.lr_scheduler.OneCycleLR, step_every="batch",
-                           max_lr=lr, total_steps=total_steps, pct_start=warmup)
+        return RunLRScheduler(torch.optim.lr_scheduler.OneCycleLR, step_every="batch",
+                           max_lr=lr, total_steps=total_steps,
+                           pct_start=_onecycle_warmup(warmup, total_steps), last_epoch=-1)
     if schedule == "cosine":
-        return LRScheduler(torch.optim.lr_scheduler.LambdaLR, step_every="batch",
-                           lr_lambda=WarmupCosine(total_steps, int(warmup * total_steps)))
+        return RunLRScheduler(torch.optim.lr_scheduler.LambdaLR, step_every="batch",
+                           lr_lambda=WarmupCosine(total_steps, int(warmup * total_steps)),
+                           last_epoch=-1)
     raise ValueError(f"lr_schedule must be one of {SCHEDULES} or None, got {schedule!r}")

@@ -4,6 +4,7 @@ import pickle
 
 import numpy as np
 import pytest
+import torch
 from skorch.callbacks import Callback
 
 from sklstm import LSTMClassifier
@@ -34,7 +35,7 @@ def _fit_with_lrs(signal_data, **params):
 
 
 def test_no_schedule_keeps_lr(signal_data):
-    clf, lrs = _fit_with_lrs(signal_data)
+    clf, lrs = _fit_with_lrs(signal_data, lr_schedule=None)
     assert len(lrs) == 7 * 5 and np.all(lrs == 1e-2)
     assert "lr_scheduler" not in dict(clf.net_.callbacks_)
 
@@ -67,8 +68,10 @@ def test_schedule_counts_training_batches_only_and_stops_early_safely(signal_dat
     clf = LSTMClassifier(**dict(SMALL, lr=3e-2, max_epochs=30, batch_size=16, patience=1,
                                 lr_schedule="onecycle", validation_fraction=0.2)).fit(X, y)
     assert clf.n_iter_ < 30
-    scheduler = dict(clf.net_.callbacks_)["lr_scheduler"].lr_scheduler_
-    assert scheduler.total_steps == 10 * 30  # 160 training rows in batches of 16
+    callback = dict(clf.net_.callbacks_)["lr_scheduler"]
+    assert callback.kwargs["total_steps"] == 10 * 30  # 160 training rows in batches of 16
+    assert callback.batch_idx_ == 10 * clf.n_iter_   # stepped once a training batch
+    assert callback.lr_scheduler_ is None   # let go of when training ended
 
 
 def test_schedule_pickles(signal_data):
@@ -84,9 +87,29 @@ def test_schedule_pickles(signal_data):
 def test_lr_scheduler_builds_each_schedule_and_refuses_others():
     assert lr_scheduler(None, lr=0.1, total_steps=10, warmup=0.1) is None
     onecycle = lr_scheduler("onecycle", lr=0.1, total_steps=10, warmup=0.3)
-    assert onecycle.kwargs == dict(max_lr=0.1, total_steps=10, pct_start=0.3)
+    assert onecycle.kwargs == dict(max_lr=0.1, total_steps=10, pct_start=0.3, last_epoch=-1)
     cosine = lr_scheduler("cosine", lr=0.1, total_steps=10, warmup=0.3)
     assert cosine.kwargs["lr_lambda"].warmup_steps == 3 and cosine.step_every == "batch"
     with pytest.raises(ValueError, match="lr_schedule must be one of"):
         lr_scheduler("linear", lr=0.1, total_steps=10, warmup=0.1)
 
+
+
+@pytest.mark.parametrize("total_steps, warmup, pct_start", [
+    (10, 0.1, 0.2),    # one warm-up step would make OneCycleLR divide by zero: two
+    (2, 0.5, 0.0),     # too short to rise: it only anneals
+    (1, 0.1, 0.0),
+    (281, 0.1, 28 / 281),
+    (10, 0.0, 0.0),
+])
+def test_onecycle_steps_through_any_length(total_steps, warmup, pct_start):
+    callback = lr_scheduler("onecycle", lr=0.1, total_steps=total_steps, warmup=warmup)
+    assert callback.kwargs["pct_start"] == pytest.approx(pct_start)
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, **callback.kwargs)
+    lrs = []
+    for _ in range(total_steps):
+        lrs.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+    assert max(lrs) <= 0.1 + 1e-12 and np.isfinite(lrs).all()
