@@ -133,25 +133,38 @@ def accuracy_section(results):
     return "\n".join(out) + "\n"
 
 
+def _fit_groups(fits):
+    """The fits of a cost run (benchmarks/cost.py) by (size, setting): one list a group."""
+    groups = {}
+    for fit in fits:
+        groups.setdefault((fit["size"], fit["config"]), []).append(fit)
+    return groups
+
+
+def _mean(fits, key):
+    return sum(f[key] for f in fits) / len(fits)
+
+
+def _precisions(fits):
+    return ", ".join(sorted({f["precision"] for f in fits}))
+
+
 def recipe_section(costs, accuracy):
     """The default against the one-cycle recipe of the performance guide: the cost runs'
     train holdouts (by size) and the full IMDB split."""
     rows = []
     for task, result in sorted(costs.items()):
-        fits = [f for f in result["fits"] if f["config"] in ("v1.0", "recipe")]
-        for size in sorted({f["size"] for f in fits}):
+        groups = _fit_groups(result["fits"])
+        for size in sorted({size for size, _ in groups}):
             for config in ("v1.0", "recipe"):
-                group = [f for f in fits if f["size"] == size and f["config"] == config]
-                if not group:
-                    continue
-
-                def mean(key, group=group):
-                    return sum(f[key] for f in group) / len(group)
-                rows.append((f"{task}, {size:,} rows, holdout", config,
-                             ", ".join(sorted({f["precision"] for f in group})), len(group),
-                             percent(mean("holdout_accuracy")), number(mean("fit_s")),
-                             number(mean("fit_bare_epochs")), number(mean("predict_s")),
-                             number(mean("epochs"))))
+                group = groups.get((size, config))
+                if group:
+                    rows.append((f"{task}, {size:,} rows, holdout", config, _precisions(group),
+                                 len(group), percent(_mean(group, "holdout_accuracy")),
+                                 number(_mean(group, "fit_s")),
+                                 number(_mean(group, "fit_bare_epochs")),
+                                 number(_mean(group, "predict_s")),
+                                 number(_mean(group, "epochs"))))
     runs = {r["model"]: r for r in accuracy}
     for model, config in (("lstm_default", "v1.0"), ("lstm_recipe", "recipe"),
                           ("lstm_recipe_seed1", "recipe (seed 1)")):
@@ -246,17 +259,11 @@ def cost_section(result):
            "the fit's seconds over those of one float32 forward + backward pass of the bare "
            "layer over the same rows, measured in the same run. Means over the seeds.", "",
            provenance(result), ""]
-    groups = {}
-    for fit in result["fits"]:
-        groups.setdefault((fit["size"], fit["config"]), []).append(fit)
-    rows = []
-    for (size, config), fits in sorted(groups.items()):
-        def mean(key, fits=fits):
-            return sum(f[key] for f in fits) / len(fits)
-        rows.append((f"{size:,}", config, ", ".join(sorted({f["precision"] for f in fits})),
-                     len(fits), percent(mean("holdout_accuracy")), number(mean("fit_s")),
-                     number(mean("fit_bare_epochs")), number(mean("epochs")),
-                     number(mean("best_epoch"))))
+    rows = [(f"{size:,}", config, _precisions(fits), len(fits),
+             percent(_mean(fits, "holdout_accuracy")), number(_mean(fits, "fit_s")),
+             number(_mean(fits, "fit_bare_epochs")), number(_mean(fits, "epochs")),
+             number(_mean(fits, "best_epoch")))
+            for (size, config), fits in sorted(_fit_groups(result["fits"]).items())]
     out.append(table(("rows", "setting", "precision", "seeds", "holdout accuracy", "fit s",
                       "bare epochs", "epochs run", "best epoch"), rows))
     commands = sorted({f["command"] for f in result["fits"] if f.get("command")})
